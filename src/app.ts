@@ -1,0 +1,30 @@
+/** Builds the application: every area's router, one not-found and one error handler. */
+import { Hono } from "hono";
+import type { AppEnv } from "./app-env";
+import { jsonError } from "./http";
+import { operator } from "./operator/routes";
+import { errorResponse } from "./scim/errors";
+import { scim } from "./scim/routes";
+
+export const app = new Hono<AppEnv>();
+
+app.use(async (c, next) => {
+  c.set("startedAt", Date.now());
+  await next();
+});
+
+app.get("/healthz", (c) => c.json({ status: "ok" }));
+app.route("/api/operator", operator);
+app.route("/scim/v2", scim);
+
+app.notFound((c) => jsonError(404, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`));
+
+app.onError((err, c) => {
+  // The detail stays in the log; clients get a retryable answer in their protocol's format, never a stack.
+  console.error(err);
+  const path = new URL(c.req.url).pathname;
+  if (path.toLowerCase().startsWith("/scim/")) {
+    return errorResponse({ status: 503, detail: "The service could not complete the request; retry later." }, { "retry-after": "5" });
+  }
+  return jsonError(503, "unavailable", "The service could not complete the request; retry later.", { "retry-after": "5" });
+});

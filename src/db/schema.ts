@@ -1,0 +1,185 @@
+/** The single description of edge-scim's D1 tables; migrations are generated from it. */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Settings an organization can change; defaults live in src/org/settings.ts. */
+export interface OrgSettings {
+  requireVerifiedDomain?: boolean;
+}
+
+/** A multi-valued complex attribute entry (emails, phoneNumbers, addresses, roles...). */
+export type MultiValue = Record<string, string | boolean>;
+
+// Timestamps are ISO-8601 UTC strings with milliseconds, so text order is time order.
+export const organizations = sqliteTable("organizations", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  settings: text("settings", { mode: "json" }).$type<OrgSettings>().notNull(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const domains = sqliteTable(
+  "domains",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").references(() => organizations.id, { onDelete: "cascade" }),
+    domain: text("domain").notNull(),
+    status: text("status", { enum: ["pending", "verified", "expired"] }).notNull(),
+    verificationCode: text("verification_code"),
+    method: text("method", { enum: ["dns", "http", "operator"] }),
+    dnssec: integer("dnssec", { mode: "boolean" }),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at"),
+    verifiedAt: text("verified_at"),
+    lastCheckedAt: text("last_checked_at"),
+    nextCheckAt: text("next_check_at"),
+    lastError: text("last_error"),
+  },
+  (t) => [
+    // A domain is verified by at most one organization.
+    uniqueIndex("domains_verified_unique").on(t.domain).where(sql`status = 'verified'`),
+    index("domains_org").on(t.orgId, t.domain),
+  ],
+);
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userName: text("user_name").notNull(),
+    // Lower-cased userName: the key of the case-insensitive unique index.
+    userNameKey: text("user_name_key").notNull(),
+    externalId: text("external_id"),
+    active: integer("active", { mode: "boolean" }).notNull(),
+    displayName: text("display_name"),
+    nickName: text("nick_name"),
+    profileUrl: text("profile_url"),
+    title: text("title"),
+    userType: text("user_type"),
+    preferredLanguage: text("preferred_language"),
+    locale: text("locale"),
+    timezone: text("timezone"),
+    nameFormatted: text("name_formatted"),
+    nameFamilyName: text("name_family_name"),
+    nameGivenName: text("name_given_name"),
+    nameMiddleName: text("name_middle_name"),
+    nameHonorificPrefix: text("name_honorific_prefix"),
+    nameHonorificSuffix: text("name_honorific_suffix"),
+    emails: text("emails", { mode: "json" }).$type<MultiValue[]>(),
+    phoneNumbers: text("phone_numbers", { mode: "json" }).$type<MultiValue[]>(),
+    ims: text("ims", { mode: "json" }).$type<MultiValue[]>(),
+    photos: text("photos", { mode: "json" }).$type<MultiValue[]>(),
+    addresses: text("addresses", { mode: "json" }).$type<MultiValue[]>(),
+    entitlements: text("entitlements", { mode: "json" }).$type<MultiValue[]>(),
+    roles: text("roles", { mode: "json" }).$type<MultiValue[]>(),
+    x509Certificates: text("x509_certificates", { mode: "json" }).$type<MultiValue[]>(),
+    employeeNumber: text("employee_number"),
+    costCenter: text("cost_center"),
+    organization: text("organization"),
+    division: text("division"),
+    department: text("department"),
+    managerId: text("manager_id"),
+    version: integer("version").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("users_org_user_name").on(t.orgId, t.userNameKey),
+    index("users_org_external_id").on(t.orgId, t.externalId),
+  ],
+);
+
+export const groups = sqliteTable(
+  "groups",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    displayName: text("display_name").notNull(),
+    // Lower-cased displayName: the key of the case-insensitive unique index.
+    displayNameKey: text("display_name_key").notNull(),
+    externalId: text("external_id"),
+    version: integer("version").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("groups_org_display_name").on(t.orgId, t.displayNameKey),
+    index("groups_org_external_id").on(t.orgId, t.externalId),
+  ],
+);
+
+export const groupMembers = sqliteTable(
+  "group_members",
+  {
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    memberId: text("member_id").notNull(),
+    memberType: text("member_type", { enum: ["User", "Group"] }).notNull(),
+    orgId: text("org_id").notNull(),
+    addedAt: text("added_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.memberId] }), index("group_members_member").on(t.memberId, t.groupId)],
+);
+
+export const scimTokens = sqliteTable(
+  "scim_tokens",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    // SHA-256 of the token, hex; the token itself is never stored.
+    tokenHash: text("token_hash").notNull(),
+    description: text("description"),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("scim_tokens_hash").on(t.tokenHash), index("scim_tokens_org").on(t.orgId)],
+);
+
+export const provisioningEvents = sqliteTable(
+  "provisioning_events",
+  {
+    // Monotonic per database: the cursor of the event log.
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    orgId: text("org_id").notNull(),
+    at: text("at").notNull(),
+    method: text("method").notNull(),
+    path: text("path").notNull(),
+    operation: text("operation").notNull(),
+    resourceType: text("resource_type"),
+    resourceId: text("resource_id"),
+    externalId: text("external_id"),
+    status: integer("status").notNull(),
+    latencyMs: integer("latency_ms").notNull(),
+    errorDetail: text("error_detail"),
+  },
+  (t) => [index("provisioning_events_org").on(t.orgId, t.seq)],
+);
+
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    orgId: text("org_id").notNull(),
+    at: text("at").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index("audit_events_org").on(t.orgId, t.seq)],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type GroupRow = typeof groups.$inferSelect;
+export type DomainRow = typeof domains.$inferSelect;
+export type OrganizationRow = typeof organizations.$inferSelect;

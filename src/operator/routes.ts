@@ -1,0 +1,122 @@
+/** Operator API (contract section 1): platform staff create organizations and SCIM tokens. */
+import { desc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { Hono, type Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
+import { secretsEqual } from "../auth/secrets";
+import { domains, organizations, scimTokens } from "../db/schema";
+import { jsonError, readJsonObject } from "../http";
+import { domainView } from "../org/domain-view";
+import { readSettings, resolveSettings } from "../org/settings";
+import { bearerToken } from "../scim/auth";
+import { normalizeDomain } from "../verify/domain-name";
+
+const ACTOR = "operator";
+
+const operatorAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const expected = c.env.OPERATOR_TOKEN;
+  const given = bearerToken(c.req.header("authorization"));
+  if (!expected || !given || !(await secretsEqual(given, expected))) {
+    return jsonError(401, "unauthorized", "A valid operator token is required.", { "www-authenticate": "Bearer" });
+  }
+  await next();
+});
+
+const writerOf = (c: Context<AppEnv>, orgId: string) => c.env.ORG_WRITER.get(c.env.ORG_WRITER.idFromName(orgId));
+
+async function organizationView(db: D1Database, orgId: string) {
+  const d = drizzle(db);
+  const [orgs, domainRows] = await d.batch([
+    d.select().from(organizations).where(eq(organizations.id, orgId)),
+    d.select().from(domains).where(eq(domains.orgId, orgId)).orderBy(domains.domain),
+  ]);
+  const org = orgs[0];
+  if (!org) return undefined;
+  return {
+    id: org.id,
+    name: org.name,
+    domains: domainRows.map(domainView),
+    // Accounts that administer organizations arrive with the Organization Center.
+    admins: [] as unknown[],
+    settings: resolveSettings(org.settings),
+    createdAt: org.createdAt,
+  };
+}
+
+const notFound = (orgId: string) => jsonError(404, "not_found", `No organization ${orgId}.`);
+
+/** Reads an optional ISO date in the future. */
+function readExpiry(raw: unknown): { ok: true; value: string | null } | { ok: false } {
+  if (raw === undefined || raw === null) return { ok: true, value: null };
+  if (typeof raw !== "string" || Number.isNaN(Date.parse(raw)) || Date.parse(raw) <= Date.now()) return { ok: false };
+  return { ok: true, value: new Date(raw).toISOString() };
+}
+
+export const operator = new Hono<AppEnv>()
+  .use(operatorAuth)
+  .post("/organizations", async (c) => {
+    const read = await readJsonObject(c.req.raw);
+    if (!read.ok) return read.response;
+    const { name, domains: rawDomains, settings: rawSettings } = read.body;
+    if (typeof name !== "string" || name.trim() === "" || name.length > 200) {
+      return jsonError(400, "invalid_request", "name must be a non-empty string of at most 200 characters.");
+    }
+    if (rawDomains !== undefined && !Array.isArray(rawDomains)) {
+      return jsonError(400, "invalid_request", "domains must be an array of domain names.");
+    }
+    const names = new Set<string>();
+    for (const raw of rawDomains ?? []) {
+      const normalized = normalizeDomain(raw);
+      if (!normalized.ok) return jsonError(400, "invalid_domain", normalized.reason);
+      names.add(normalized.domain);
+    }
+    const settings = readSettings(rawSettings);
+    if (!settings.ok) return jsonError(400, "invalid_request", settings.message);
+    const orgId = crypto.randomUUID();
+    const created = await writerOf(c, orgId).createOrganization(orgId, { name: name.trim(), domains: [...names], settings: settings.settings }, ACTOR);
+    if (!created.ok) return jsonError(409, "domain_taken", created.detail);
+    const view = await organizationView(c.env.DB, orgId);
+    return c.json({ id: orgId, name: view!.name, domains: view!.domains, settings: view!.settings }, 201);
+  })
+  .get("/organizations/:orgId", async (c) => {
+    const view = await organizationView(c.env.DB, c.req.param("orgId"));
+    return view ? c.json(view) : notFound(c.req.param("orgId"));
+  })
+  .post("/organizations/:orgId/scim-tokens", async (c) => {
+    const orgId = c.req.param("orgId");
+    const read = await readJsonObject(c.req.raw);
+    if (!read.ok) return read.response;
+    const { description, expiresAt } = read.body;
+    if (description !== undefined && description !== null && (typeof description !== "string" || description.length > 200)) {
+      return jsonError(400, "invalid_request", "description must be a string of at most 200 characters.");
+    }
+    const expiry = readExpiry(expiresAt);
+    if (!expiry.ok) return jsonError(400, "invalid_request", "expiresAt must be an ISO 8601 date in the future.");
+    const exists = await drizzle(c.env.DB).select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).get();
+    if (!exists) return notFound(orgId);
+    const token = await writerOf(c, orgId).createScimToken(orgId, { description: (description as string | undefined) ?? null, expiresAt: expiry.value }, ACTOR);
+    return c.json(token, 201);
+  })
+  .get("/organizations/:orgId/scim-tokens", async (c) => {
+    const orgId = c.req.param("orgId");
+    const rows = await drizzle(c.env.DB)
+      .select({
+        id: scimTokens.id,
+        description: scimTokens.description,
+        createdBy: scimTokens.createdBy,
+        createdAt: scimTokens.createdAt,
+        expiresAt: scimTokens.expiresAt,
+        revokedAt: scimTokens.revokedAt,
+      })
+      .from(scimTokens)
+      .where(eq(scimTokens.orgId, orgId))
+      .orderBy(desc(scimTokens.createdAt));
+    return c.json({ tokens: rows });
+  })
+  .delete("/organizations/:orgId/scim-tokens/:tokenId", async (c) => {
+    const { orgId, tokenId } = c.req.param();
+    const revoked = await writerOf(c, orgId).revokeScimToken(orgId, tokenId, ACTOR);
+    return revoked ? c.body(null, 204) : jsonError(404, "not_found", `No active SCIM token ${tokenId} in organization ${orgId}.`);
+  });
+

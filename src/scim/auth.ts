@@ -1,0 +1,44 @@
+/** SCIM authentication: the Bearer token decides the organization. */
+import { and, eq, gt, isNull, or } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
+import { sha256Hex } from "../auth/secrets";
+import { scimTokens } from "../db/schema";
+import { errorResponse } from "./errors";
+
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header?.match(/^\s*Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+}
+
+/** The organization whose active SCIM token this is, looked up by hash. */
+export async function organizationOfScimToken(db: D1Database, token: string): Promise<string | undefined> {
+  const now = new Date().toISOString();
+  const row = await drizzle(db)
+    .select({ orgId: scimTokens.orgId })
+    .from(scimTokens)
+    .where(
+      and(
+        eq(scimTokens.tokenHash, await sha256Hex(token)),
+        isNull(scimTokens.revokedAt),
+        or(isNull(scimTokens.expiresAt), gt(scimTokens.expiresAt, now)),
+      ),
+    )
+    .get();
+  return row?.orgId;
+}
+
+const unauthorized = (detail: string) =>
+  errorResponse({ status: 401, detail }, { "www-authenticate": 'Bearer realm="scim"' });
+
+/** Requires a valid token and records its organization for the handlers. */
+export const scimAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerToken(c.req.header("authorization"));
+  if (!token) return unauthorized("A Bearer token is required.");
+  const orgId = await organizationOfScimToken(c.env.DB, token);
+  if (!orgId) return unauthorized("The Bearer token is not valid, expired or revoked.");
+  c.set("orgId", orgId);
+  await next();
+});

@@ -1,0 +1,104 @@
+/** Discovery endpoints (RFC 7644 section 4): ServiceProviderConfig, ResourceTypes, Schemas. */
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { errorResponse, SCIM_CONTENT_TYPE } from "./errors";
+import { MAX_RESULTS } from "./list";
+import { allSchemas, CORE_GROUP, CORE_USER, ENTERPRISE_USER, LIST_RESPONSE, type Attribute, type ResourceSchema } from "./schemas";
+
+/** The largest request body accepted, as advertised in bulk.maxPayloadSize. */
+export const MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": SCIM_CONTENT_TYPE } });
+
+const list = (resources: unknown[]) => ({
+  schemas: [LIST_RESPONSE],
+  totalResults: resources.length,
+  itemsPerPage: resources.length,
+  startIndex: 1,
+  Resources: resources,
+});
+
+/** An attribute as /Schemas publishes it: empty lists left out, never a null. */
+function publish(a: Attribute): Record<string, unknown> {
+  const { subAttributes, canonicalValues, referenceTypes, ...rest } = a;
+  return {
+    ...rest,
+    ...(canonicalValues?.length ? { canonicalValues } : {}),
+    ...(referenceTypes?.length ? { referenceTypes } : {}),
+    ...(subAttributes?.length ? { subAttributes: subAttributes.map(publish) } : {}),
+  };
+}
+
+function schemaResource(s: ResourceSchema, base: string) {
+  return {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:Schema"],
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    attributes: s.attributes.map(publish),
+    meta: { resourceType: "Schema", location: `${base}/Schemas/${s.id}` },
+  };
+}
+
+function resourceTypes(base: string) {
+  return [
+    {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+      id: "User",
+      name: "User",
+      endpoint: "/Users",
+      description: "User Account",
+      schema: CORE_USER,
+      schemaExtensions: [{ schema: ENTERPRISE_USER, required: false }],
+      meta: { resourceType: "ResourceType", location: `${base}/ResourceTypes/User` },
+    },
+    {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+      id: "Group",
+      name: "Group",
+      endpoint: "/Groups",
+      description: "Group",
+      schema: CORE_GROUP,
+      meta: { resourceType: "ResourceType", location: `${base}/ResourceTypes/Group` },
+    },
+  ];
+}
+
+function serviceProviderConfig(base: string) {
+  return {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+    documentationUri: "https://github.com/edge-scim/edge-scim#readme",
+    patch: { supported: true },
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: MAX_PAYLOAD_BYTES },
+    filter: { supported: true, maxResults: MAX_RESULTS },
+    changePassword: { supported: false },
+    sort: { supported: true },
+    etag: { supported: true },
+    authenticationSchemes: [
+      {
+        type: "oauthbearertoken",
+        name: "OAuth Bearer Token",
+        description: "A SCIM token of the organization, or an OAuth 2.0 access token, as a Bearer token.",
+        primary: true,
+      },
+    ],
+    meta: { resourceType: "ServiceProviderConfig", location: `${base}/ServiceProviderConfig` },
+  };
+}
+
+/** The scim base URL of a request: `https://host/scim/v2`. */
+export const scimBase = (url: string) => `${new URL(url).origin}/scim/v2`;
+
+export const discovery = new Hono<AppEnv>()
+  .get("/ServiceProviderConfig", (c) => json(serviceProviderConfig(scimBase(c.req.url))))
+  .get("/ResourceTypes", (c) => json(list(resourceTypes(scimBase(c.req.url)))))
+  .get("/ResourceTypes/:id", (c) => {
+    const found = resourceTypes(scimBase(c.req.url)).find((r) => r.id.toLowerCase() === c.req.param("id").toLowerCase());
+    return found ? json(found) : errorResponse({ status: 404, detail: `No resource type ${c.req.param("id")}.` });
+  })
+  .get("/Schemas", (c) => json(list(allSchemas.map((s) => schemaResource(s, scimBase(c.req.url))))))
+  .get("/Schemas/:id", (c) => {
+    const found = allSchemas.find((s) => s.id.toLowerCase() === c.req.param("id").toLowerCase());
+    return found ? json(schemaResource(found, scimBase(c.req.url))) : errorResponse({ status: 404, detail: `No schema ${c.req.param("id")}.` });
+  });

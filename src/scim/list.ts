@@ -1,0 +1,59 @@
+/** The query of a list request (RFC 7644 section 3.4.2): filter, paging, sorting, projection. */
+import type { SQL } from "drizzle-orm";
+import { badRequest, ok, type Result } from "./errors";
+import { parseFilter } from "./filter/parse";
+import { compileFilter } from "./filter/sql";
+import { targetOf } from "./filter/targets";
+import { readProjection, type Projection } from "./projection";
+import type { ResourceKind } from "./schemas";
+
+/** The most resources one page returns, as /ServiceProviderConfig advertises. */
+export const MAX_RESULTS = 200;
+
+export interface ListQuery {
+  where?: SQL;
+  startIndex: number;
+  count: number;
+  sortBy?: SQL;
+  descending: boolean;
+  projection: Projection;
+}
+
+/** A non-negative integer query parameter; garbage falls back to the default, as RFC 7644 allows. */
+function integerParam(raw: string | undefined, fallback: number): number {
+  if (raw === undefined || !/^\s*-?\d+\s*$/.test(raw)) return fallback;
+  return Number.parseInt(raw, 10);
+}
+
+/** Reads list parameters; a bad filter or sortBy is a 400, an out-of-range count is clamped. */
+export function readListQuery(kind: ResourceKind, params: Record<string, string | undefined>): Result<ListQuery> {
+  const startIndex = Math.max(1, integerParam(params.startIndex, 1));
+  const count = Math.min(MAX_RESULTS, Math.max(0, integerParam(params.count, MAX_RESULTS)));
+  const projection = readProjection(params.attributes, params.excludedAttributes);
+  let where: SQL | undefined;
+  if (params.filter !== undefined) {
+    const parsed = parseFilter(params.filter);
+    if (!parsed.ok) return parsed;
+    const compiled = compileFilter(kind, parsed.value);
+    if (!compiled.ok) return compiled;
+    where = compiled.value;
+  }
+  let sortBy: SQL | undefined;
+  if (params.sortBy !== undefined && params.sortBy.trim() !== "") {
+    const target = targetOf(kind, params.sortBy.trim());
+    if (target?.kind !== "value") return badRequest("invalidValue", `sortBy "${params.sortBy}" is not a single-valued attribute of ${kind}.`);
+    sortBy = target.expr;
+  }
+  const order = params.sortOrder?.toLowerCase();
+  if (order !== undefined && order !== "ascending" && order !== "descending") {
+    return badRequest("invalidValue", `sortOrder must be "ascending" or "descending".`);
+  }
+  return ok({
+    ...(where ? { where } : {}),
+    startIndex,
+    count,
+    ...(sortBy ? { sortBy } : {}),
+    descending: order === "descending",
+    projection,
+  });
+}

@@ -1,0 +1,153 @@
+/** /Users and /Groups: reads from D1, writes through the organization's writer. */
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import type { AppEnv } from "../app-env";
+import type { GroupRow, UserRow } from "../db/schema";
+import type { FailedRequest, ScimWrite, ScimWriteResult } from "../writer/commands";
+import type { JsonObject } from "./attributes";
+import { MAX_PAYLOAD_BYTES, scimBase } from "./discovery";
+import { errorResponse, SCIM_CONTENT_TYPE, type ScimError } from "./errors";
+import { findGroup, listGroups, membersOfGroups } from "./groups/read";
+import { renderGroup } from "./groups/document";
+import { readListQuery } from "./list";
+import { etagOf } from "./meta";
+import { project, readProjection, wants, type Projection } from "./projection";
+import { LIST_RESPONSE, type ResourceKind } from "./schemas";
+import { findUser, groupsOfUsers, listUsers } from "./users/read";
+import { renderUser } from "./users/document";
+
+type Ctx = Context<AppEnv>;
+type Row = UserRow | GroupRow;
+
+/** How each resource kind is read and rendered. */
+interface Reader {
+  find(db: DrizzleD1Database, orgId: string, id: string): Promise<Row | undefined>;
+  list: typeof listUsers | typeof listGroups;
+  render(db: DrizzleD1Database, rows: Row[], projection: Projection, base: string): Promise<JsonObject[]>;
+}
+
+const readers: Record<ResourceKind, Reader> = {
+  User: {
+    find: findUser,
+    list: listUsers,
+    async render(db, rows, projection, base) {
+      const groups = wants("User", projection, "groups") ? await groupsOfUsers(db, rows.map((r) => r.id)) : undefined;
+      return rows.map((r) => renderUser(r as UserRow, base, groups?.get(r.id)));
+    },
+  },
+  Group: {
+    find: findGroup,
+    list: listGroups,
+    async render(db, rows, projection, base) {
+      // excludedAttributes=members must not pay for loading members.
+      const members = wants("Group", projection, "members") ? await membersOfGroups(db, rows.map((r) => r.id)) : undefined;
+      return rows.map((r) => renderGroup(r as GroupRow, base, members?.get(r.id)));
+    },
+  },
+};
+
+const scimJson = (body: unknown, status: number, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": SCIM_CONTENT_TYPE, ...headers } });
+
+const writerOf = (c: Ctx) => c.env.ORG_WRITER.get(c.env.ORG_WRITER.idFromName(c.var.orgId));
+
+const requestInfo = (c: Ctx) => ({ method: c.req.method, path: new URL(c.req.url).pathname, startedAt: c.var.startedAt });
+
+/** Answers a SCIM error the Worker found itself, and logs it through the organization's writer. */
+async function refuse(c: Ctx, error: ScimError, failure: Omit<FailedRequest, "status" | "detail">): Promise<Response> {
+  await writerOf(c).recordFailure(c.var.orgId, requestInfo(c), { ...failure, status: error.status, detail: error.detail });
+  return errorResponse(error);
+}
+
+/** Reads a JSON body (application/scim+json or application/json). */
+async function readJson(c: Ctx): Promise<{ ok: true; body: unknown } | { ok: false; error: ScimError }> {
+  const text = await c.req.text();
+  try {
+    return { ok: true, body: JSON.parse(text) };
+  } catch {
+    return { ok: false, error: { status: 400, scimType: "invalidSyntax", detail: "The request body is not valid JSON." } };
+  }
+}
+
+async function renderOne(c: Ctx, kind: ResourceKind, row: Row, status: number, projection: Projection, extra: Record<string, string> = {}) {
+  const db = drizzle(c.env.DB);
+  const [resource] = await readers[kind].render(db, [row], projection, scimBase(c.req.url));
+  return scimJson(project(kind, resource!, projection), status, { etag: etagOf(row.version), ...extra });
+}
+
+/** Sends a write to the writer and turns its answer into a SCIM response. */
+async function write(c: Ctx, kind: ResourceKind, command: ScimWrite, answer: "resource" | "patch"): Promise<Response> {
+  const result: ScimWriteResult = await writerOf(c).scim(c.var.orgId, requestInfo(c), command);
+  if (!result.ok) {
+    return errorResponse(result.error, result.retryAfterSeconds ? { "retry-after": String(result.retryAfterSeconds) } : {});
+  }
+  if (result.status === 204) return c.body(null, 204);
+  const row = (result.user ?? result.group)!;
+  const projection = readProjection(c.req.query("attributes"), c.req.query("excludedAttributes"));
+  // PATCH answers 204 unless the request asks for attributes back (RFC 7644 section 3.5.2).
+  if (answer === "patch" && !projection.attributes && !projection.excluded) {
+    return c.body(null, 204, { etag: etagOf(row.version) });
+  }
+  const location = `${scimBase(c.req.url)}/${kind}s/${row.id}`;
+  return renderOne(c, kind, row, result.status, projection, result.status === 201 ? { location } : {});
+}
+
+/** The routes of one resource kind. */
+function resourceRoutes(kind: ResourceKind) {
+  const reader = readers[kind];
+  const routes = new Hono<AppEnv>();
+  routes.use(
+    bodyLimit({
+      maxSize: MAX_PAYLOAD_BYTES,
+      onError: () => errorResponse({ status: 413, detail: `The request body is larger than ${MAX_PAYLOAD_BYTES} bytes.` }),
+    }),
+  );
+
+  routes.get("/", async (c) => {
+    const query = readListQuery(kind, c.req.query());
+    if (!query.ok) return refuse(c, query.error, { operation: "query", resourceType: kind, resourceId: null });
+    const db = drizzle(c.env.DB);
+    const { rows, total } = await reader.list(db, c.var.orgId, query.value);
+    const resources = await reader.render(db, rows, query.value.projection, scimBase(c.req.url));
+    return scimJson(
+      {
+        schemas: [LIST_RESPONSE],
+        totalResults: total,
+        itemsPerPage: resources.length,
+        startIndex: query.value.startIndex,
+        Resources: resources.map((r) => project(kind, r, query.value.projection)),
+      },
+      200,
+    );
+  });
+
+  routes.get("/:id", async (c) => {
+    const id = c.req.param("id");
+    const row = await reader.find(drizzle(c.env.DB), c.var.orgId, id);
+    if (!row) return refuse(c, { status: 404, detail: `${kind} ${id} not found.` }, { operation: "read", resourceType: kind, resourceId: id });
+    const projection = readProjection(c.req.query("attributes"), c.req.query("excludedAttributes"));
+    return renderOne(c, kind, row, 200, projection);
+  });
+
+  const withBody = (operation: string, make: (c: Ctx, body: unknown) => ScimWrite, answer: "resource" | "patch") =>
+    async (c: Ctx) => {
+      const parsed = await readJson(c);
+      const id = c.req.param("id") ?? null;
+      if (!parsed.ok) return refuse(c, parsed.error, { operation, resourceType: kind, resourceId: id });
+      return write(c, kind, make(c, parsed.body), answer);
+    };
+  const ifMatch = (c: Ctx) => {
+    const h = c.req.header("if-match");
+    return h === undefined ? {} : { ifMatch: h };
+  };
+
+  routes.post("/", withBody("create", (_c, body) => ({ kind: `create${kind}`, body }), "resource"));
+  routes.put("/:id", withBody("update", (c, body) => ({ kind: `replace${kind}`, id: c.req.param("id")!, body, ...ifMatch(c) }), "resource"));
+  routes.patch("/:id", withBody("update", (c, body) => ({ kind: `patch${kind}`, id: c.req.param("id")!, body, ...ifMatch(c) }), "patch"));
+  routes.delete("/:id", (c) => write(c, kind, { kind: `delete${kind}`, id: c.req.param("id"), ...ifMatch(c) }, "resource"));
+  return routes;
+}
+
+export const users = resourceRoutes("User");
+export const groups = resourceRoutes("Group");

@@ -1,0 +1,34 @@
+/** What the Worker asks an organization's writer to do, and what it answers. */
+import type { GroupRow, UserRow } from "../db/schema";
+import type { ScimError } from "../scim/errors";
+
+/** The HTTP request a write or failure came from, for the provisioning log. */
+export interface RequestInfo {
+  method: string;
+  path: string;
+  startedAt: number;
+}
+
+export type ScimWrite =
+  | { kind: "createUser"; body: unknown }
+  | { kind: "replaceUser"; id: string; body: unknown; ifMatch?: string }
+  | { kind: "patchUser"; id: string; body: unknown; ifMatch?: string }
+  | { kind: "deleteUser"; id: string; ifMatch?: string }
+  | { kind: "createGroup"; body: unknown }
+  | { kind: "replaceGroup"; id: string; body: unknown; ifMatch?: string }
+  | { kind: "patchGroup"; id: string; body: unknown; ifMatch?: string }
+  | { kind: "deleteGroup"; id: string; ifMatch?: string };
+
+/** The outcome of a SCIM write: the stored row (absent after a delete) or a SCIM error. */
+export type ScimWriteResult =
+  | { ok: true; status: 200 | 201 | 204; user?: UserRow; group?: GroupRow }
+  | { ok: false; error: ScimError; retryAfterSeconds?: number };
+
+/** A failed SCIM request the Worker answered itself (bad JSON, unknown id, bad filter...). */
+export interface FailedRequest {
+  operation: string;
+  resourceType: "User" | "Group" | null;
+  resourceId: string | null;
+  status: number;
+  detail: string;
+}

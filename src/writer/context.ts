@@ -1,0 +1,68 @@
+/** What a write handler works with, and what it hands back to the writer to commit. */
+import { and, eq } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { domains, organizations } from "../db/schema";
+import { badRequest, fail, ok, type Result, type ScimError } from "../scim/errors";
+import { ifMatchAllows } from "../scim/meta";
+import type { ScimWriteResult } from "./commands";
+
+export interface WriteContext {
+  db: DrizzleD1Database;
+  orgId: string;
+  now: string;
+}
+
+/** The provisioning-log fields a handler knows. */
+export interface EventFields {
+  operation: string;
+  resourceType: "User" | "Group";
+  resourceId: string | null;
+  externalId: string | null;
+}
+
+/** A handler's decision: statements to commit atomically with the log entry, and the answer. */
+export interface Outcome {
+  result: ScimWriteResult;
+  statements: BatchItem<"sqlite">[];
+  event: EventFields;
+}
+
+/** An outcome that writes nothing but the log entry. */
+export function refused(error: ScimError, event: EventFields): Outcome {
+  return { result: { ok: false, error }, statements: [], event };
+}
+
+/** 404 for an id the organization does not have. */
+export const notFound = (kind: "User" | "Group", id: string) => fail(404, `${kind} ${id} not found.`).error;
+
+/** 412 when If-Match names another version (RFC 7644 section 3.14). */
+export function checkVersion(ifMatch: string | undefined, version: number): Result<true> {
+  return ifMatchAllows(ifMatch, version)
+    ? ok(true)
+    : fail(412, `The resource has changed: its version is W/"${version}", the request names ${ifMatch}.`);
+}
+
+/**
+ * With `requireVerifiedDomain` (the default), a userName must be an e-mail address in a verified
+ * domain of the organization; a subdomain counts only once it is verified itself.
+ */
+export async function checkUserNameDomain(ctx: WriteContext, userName: string): Promise<Result<true>> {
+  const [orgRows, verified] = await ctx.db.batch([
+    ctx.db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, ctx.orgId)),
+    ctx.db
+      .select({ domain: domains.domain })
+      .from(domains)
+      .where(and(eq(domains.orgId, ctx.orgId), eq(domains.status, "verified"))),
+  ]);
+  if (orgRows[0]?.settings.requireVerifiedDomain === false) return ok(true);
+  const at = userName.lastIndexOf("@");
+  const domain = at > 0 ? userName.slice(at + 1).toLowerCase().replace(/\.$/, "") : "";
+  if (domain === "") {
+    return badRequest("invalidValue", `userName "${userName}" must be an e-mail address in a verified domain of this organization.`);
+  }
+  if (!verified.some((d) => d.domain === domain)) {
+    return badRequest("invalidValue", `userName "${userName}": the domain "${domain}" is not a verified domain of this organization.`);
+  }
+  return ok(true);
+}

@@ -1,0 +1,229 @@
+/** Group writes: membership changes run as set-based SQL, so a group's size never matters. */
+import { and, eq, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { groupMembers, groups, users, type GroupRow } from "../db/schema";
+import type { JsonObject } from "../scim/attributes";
+import { badRequest, fail, ok, type Result } from "../scim/errors";
+import { groupDocument, readGroupDocument, validateGroupDocument, type GroupDocument, type MemberRef } from "../scim/groups/document";
+import { findGroup } from "../scim/groups/read";
+import { applyPatch, type MemberChange } from "../scim/patch/apply";
+import { readPatchRequest } from "../scim/patch/operations";
+import type { ScimWrite } from "./commands";
+import { checkVersion, notFound, refused, type EventFields, type Outcome, type WriteContext } from "./context";
+
+type Command<K extends ScimWrite["kind"]> = Extract<ScimWrite, { kind: K }>;
+type Statement = BatchItem<"sqlite">;
+
+const event = (operation: string, id: string | null, externalId: string | null = null): EventFields => ({
+  operation,
+  resourceType: "Group",
+  resourceId: id,
+  externalId,
+});
+
+const jsonList = (values: unknown[]) => JSON.stringify(values);
+
+/** Checks a displayName is free in the organization (case-insensitively). */
+async function checkDisplayName(ctx: WriteContext, displayName: string, selfId?: string): Promise<Result<true>> {
+  const taken = await ctx.db
+    .select({ id: groups.id })
+    .from(groups)
+    .where(and(eq(groups.orgId, ctx.orgId), eq(groups.displayNameKey, displayName.toLowerCase())))
+    .get();
+  return taken && taken.id !== selfId
+    ? fail(409, `A group named "${displayName}" already exists in this organization.`, "uniqueness")
+    : ok(true);
+}
+
+interface ResolvedMember {
+  id: string;
+  type: "User" | "Group";
+}
+
+/** Finds each referenced member in the organization; unknown ids are a 400 naming them. */
+async function resolveMembers(ctx: WriteContext, refs: MemberRef[], groupId: string): Promise<Result<ResolvedMember[]>> {
+  const ids = [...new Set(refs.map((r) => r.value))];
+  if (ids.length === 0) return ok([]);
+  const [foundUsers, foundGroups] = await ctx.db.batch([
+    ctx.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.orgId, ctx.orgId), sql`${users.id} IN (SELECT value FROM json_each(${jsonList(ids)}))`)),
+    ctx.db
+      .select({ id: groups.id })
+      .from(groups)
+      .where(and(eq(groups.orgId, ctx.orgId), sql`${groups.id} IN (SELECT value FROM json_each(${jsonList(ids)}))`)),
+  ]);
+  const userIds = new Set(foundUsers.map((u) => u.id));
+  const groupIds = new Set(foundGroups.map((g) => g.id));
+  const resolved: ResolvedMember[] = [];
+  const missing: string[] = [];
+  for (const ref of refs) {
+    if (resolved.some((r) => r.id === ref.value)) continue;
+    const type = ref.type ?? (userIds.has(ref.value) ? "User" : "Group");
+    const exists = type === "User" ? userIds.has(ref.value) : groupIds.has(ref.value);
+    if (!exists || ref.value === groupId) missing.push(ref.value);
+    else resolved.push({ id: ref.value, type });
+  }
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 10).join(", ");
+    return badRequest("invalidValue", `No ${missing.length === 1 ? "member" : "members"} with id ${shown} in this organization.`);
+  }
+  return ok(resolved);
+}
+
+function insertMembers(ctx: WriteContext, groupId: string, members: ResolvedMember[]): Statement {
+  return ctx.db.run(sql`
+    INSERT OR IGNORE INTO ${groupMembers} (group_id, member_id, member_type, org_id, added_at)
+    SELECT ${groupId}, json_extract(value, '$.id'), json_extract(value, '$.type'), ${ctx.orgId}, ${ctx.now}
+    FROM json_each(${jsonList(members)})`);
+}
+
+function deleteMembers(ctx: WriteContext, groupId: string, ids?: string[]): Statement {
+  const which = ids ? sql` AND ${groupMembers.memberId} IN (SELECT value FROM json_each(${jsonList(ids)}))` : sql``;
+  return ctx.db.run(sql`DELETE FROM ${groupMembers} WHERE ${groupMembers.groupId} = ${groupId}${which}`);
+}
+
+/** The statements of a list of member changes, in order. */
+async function memberStatements(ctx: WriteContext, groupId: string, changes: MemberChange[]): Promise<Result<Statement[]>> {
+  const out: Statement[] = [];
+  for (const change of changes) {
+    if (change.kind === "remove") {
+      out.push(deleteMembers(ctx, groupId, change.ids));
+      continue;
+    }
+    const members = await resolveMembers(ctx, change.refs, groupId);
+    if (!members.ok) return members;
+    if (change.kind === "replace") out.push(deleteMembers(ctx, groupId));
+    if (members.value.length > 0) out.push(insertMembers(ctx, groupId, members.value));
+  }
+  return ok(out);
+}
+
+/** Removes a user or group from every group; those groups get a new version and lastModified. */
+export function leaveAllGroups(ctx: WriteContext, memberId: string): Statement[] {
+  return [
+    ctx.db
+      .update(groups)
+      .set({ version: sql`${groups.version} + 1`, updatedAt: ctx.now })
+      .where(sql`${groups.id} IN (SELECT ${groupMembers.groupId} FROM ${groupMembers} WHERE ${groupMembers.memberId} = ${memberId})`),
+    ctx.db.delete(groupMembers).where(eq(groupMembers.memberId, memberId)),
+  ];
+}
+
+/** How a PATCH reads in the provisioning log. */
+function patchKind(docChanged: boolean, changes: MemberChange[]): string {
+  if (docChanged || changes.length === 0) return "update";
+  if (changes.every((c) => c.kind === "add")) return "add-members";
+  if (changes.every((c) => c.kind === "remove")) return "remove-members";
+  return "update-members";
+}
+
+export async function createGroup(ctx: WriteContext, cmd: Command<"createGroup">): Promise<Outcome> {
+  const read = readGroupDocument(cmd.body);
+  if (!read.ok) return refused(read.error, event("create", null));
+  const { doc, members } = read.value;
+  const externalId = doc.externalId ?? null;
+  const name = validateGroupDocument(doc);
+  if (!name.ok) return refused(name.error, event("create", null, externalId));
+  const free = await checkDisplayName(ctx, name.value);
+  if (!free.ok) return refused(free.error, event("create", null, externalId));
+  const id = crypto.randomUUID();
+  const resolved = await resolveMembers(ctx, members, id);
+  if (!resolved.ok) return refused(resolved.error, event("create", null, externalId));
+  const row: GroupRow = {
+    id,
+    orgId: ctx.orgId,
+    displayName: name.value,
+    displayNameKey: name.value.toLowerCase(),
+    externalId,
+    version: 1,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  const statements: Statement[] = [ctx.db.insert(groups).values(row)];
+  if (resolved.value.length > 0) statements.push(insertMembers(ctx, id, resolved.value));
+  return { result: { ok: true, status: 201, group: row }, statements, event: event("create", id, externalId) };
+}
+
+/** A new version of the group row with `doc` applied, and whether anything in it changed. */
+function nextRow(ctx: WriteContext, current: GroupRow, doc: GroupDocument, displayName: string): GroupRow {
+  return {
+    ...current,
+    displayName,
+    displayNameKey: displayName.toLowerCase(),
+    externalId: doc.externalId ?? null,
+    version: current.version + 1,
+    updatedAt: ctx.now,
+  };
+}
+
+function saveRow(ctx: WriteContext, row: GroupRow): Statement {
+  const { id, orgId, createdAt, ...changes } = row;
+  return ctx.db.update(groups).set(changes).where(and(eq(groups.orgId, orgId), eq(groups.id, id)));
+}
+
+async function loadForWrite(ctx: WriteContext, id: string, ifMatch: string | undefined, operation: string) {
+  const current = await findGroup(ctx.db, ctx.orgId, id);
+  if (!current) return { refusal: refused(notFound("Group", id), event(operation, id)) };
+  const version = checkVersion(ifMatch, current.version);
+  if (!version.ok) return { refusal: refused(version.error, event(operation, id, current.externalId)) };
+  return { current };
+}
+
+export async function replaceGroup(ctx: WriteContext, cmd: Command<"replaceGroup">): Promise<Outcome> {
+  const { current, refusal } = await loadForWrite(ctx, cmd.id, cmd.ifMatch, "update");
+  if (!current) return refusal;
+  const read = readGroupDocument(cmd.body);
+  if (!read.ok) return refused(read.error, event("update", cmd.id, current.externalId));
+  const name = validateGroupDocument(read.value.doc);
+  if (!name.ok) return refused(name.error, event("update", cmd.id, current.externalId));
+  const free = await checkDisplayName(ctx, name.value, current.id);
+  if (!free.ok) return refused(free.error, event("update", cmd.id, current.externalId));
+  const members = await memberStatements(ctx, current.id, [{ kind: "replace", refs: read.value.members }]);
+  if (!members.ok) return refused(members.error, event("update", cmd.id, current.externalId));
+  const row = nextRow(ctx, current, read.value.doc, name.value);
+  return {
+    result: { ok: true, status: 200, group: row },
+    statements: [saveRow(ctx, row), ...members.value],
+    event: event("update", row.id, row.externalId),
+  };
+}
+
+export async function patchGroup(ctx: WriteContext, cmd: Command<"patchGroup">): Promise<Outcome> {
+  const { current, refusal } = await loadForWrite(ctx, cmd.id, cmd.ifMatch, "update");
+  if (!current) return refusal;
+  const fail = (error: Outcome["result"] & { ok: false }) => refused(error.error, event("update", cmd.id, current.externalId));
+  const ops = readPatchRequest("Group", cmd.body);
+  if (!ops.ok) return fail(ops);
+  const before = groupDocument(current);
+  const patched = applyPatch(before as JsonObject, ops.value);
+  if (!patched.ok) return fail(patched);
+  const doc = patched.value.doc as GroupDocument;
+  const name = validateGroupDocument(doc);
+  if (!name.ok) return fail(name);
+  const docChanged = doc.displayName !== before.displayName || doc.externalId !== before.externalId;
+  if (docChanged && name.value.toLowerCase() !== current.displayNameKey) {
+    const free = await checkDisplayName(ctx, name.value, current.id);
+    if (!free.ok) return fail(free);
+  }
+  const members = await memberStatements(ctx, current.id, patched.value.members);
+  if (!members.ok) return fail(members);
+  const row = nextRow(ctx, current, doc, name.value);
+  return {
+    result: { ok: true, status: 200, group: row },
+    statements: [saveRow(ctx, row), ...members.value],
+    event: event(patchKind(docChanged, patched.value.members), row.id, row.externalId),
+  };
+}
+
+export async function deleteGroup(ctx: WriteContext, cmd: Command<"deleteGroup">): Promise<Outcome> {
+  const { current, refusal } = await loadForWrite(ctx, cmd.id, cmd.ifMatch, "delete");
+  if (!current) return refusal;
+  const statements: Statement[] = [
+    ...leaveAllGroups(ctx, current.id),
+    deleteMembers(ctx, current.id),
+    ctx.db.delete(groups).where(and(eq(groups.orgId, ctx.orgId), eq(groups.id, current.id))),
+  ];
+  return { result: { ok: true, status: 204 }, statements, event: event("delete", current.id, current.externalId) };
+}

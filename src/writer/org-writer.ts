@@ -1,0 +1,109 @@
+/** The per-organization Durable Object: the one path through which an organization's data changes. */
+import { DurableObject } from "cloudflare:workers";
+import type { BatchItem } from "drizzle-orm/batch";
+import { drizzle } from "drizzle-orm/d1";
+import { provisioningEvents } from "../db/schema";
+import type { ScimError } from "../scim/errors";
+import type { FailedRequest, RequestInfo, ScimWrite, ScimWriteResult } from "./commands";
+import type { EventFields, Outcome, WriteContext } from "./context";
+import { createGroup, deleteGroup, patchGroup, replaceGroup } from "./groups";
+import { createOrganization, createScimToken, revokeScimToken, type NewOrganization, type OrgResult } from "./organization";
+import { createUser, deleteUser, patchUser, replaceUser } from "./users";
+
+const handlers: { [K in ScimWrite["kind"]]: (ctx: WriteContext, cmd: Extract<ScimWrite, { kind: K }>) => Promise<Outcome> } = {
+  createUser,
+  replaceUser,
+  patchUser,
+  deleteUser,
+  createGroup,
+  replaceGroup,
+  patchGroup,
+  deleteGroup,
+};
+
+/** A D1 failure that says a unique index refused the write. */
+const isUniqueViolation = (e: unknown) => e instanceof Error && /UNIQUE constraint failed/i.test(e.message);
+
+export class OrgWriter extends DurableObject<Env> {
+  private readonly db = drizzle(this.env.DB);
+  // D1 calls release the input gate, so writes are queued here explicitly, one at a time.
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private context(orgId: string): WriteContext {
+    return { db: this.db, orgId, now: new Date().toISOString() };
+  }
+
+  /** Carries out one SCIM write for `orgId` and logs it, atomically. */
+  scim(orgId: string, request: RequestInfo, write: ScimWrite): Promise<ScimWriteResult> {
+    return this.serialize(async () => {
+      const ctx = this.context(orgId);
+      const handler = handlers[write.kind] as (ctx: WriteContext, cmd: ScimWrite) => Promise<Outcome>;
+      const outcome = await handler(ctx, write);
+      const status = outcome.result.ok ? outcome.result.status : outcome.result.error.status;
+      const detail = outcome.result.ok ? null : outcome.result.error.detail;
+      const log = this.logEntry(ctx, request, outcome.event, status, detail);
+      try {
+        await this.db.batch([log, ...outcome.statements] as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+        return outcome.result;
+      } catch (e) {
+        const error: ScimError = isUniqueViolation(e)
+          ? { status: 409, scimType: "uniqueness", detail: "The write conflicts with an existing resource." }
+          : { status: 503, detail: "The write could not be stored; nothing was changed. Retry later." };
+        await this.db.batch([this.logEntry(ctx, request, outcome.event, error.status, error.detail)]).catch(() => undefined);
+        return { ok: false, error, ...(error.status === 503 ? { retryAfterSeconds: 5 } : {}) };
+      }
+    });
+  }
+
+  /** Logs a SCIM request the Worker refused on its own. */
+  recordFailure(orgId: string, request: RequestInfo, failure: FailedRequest): Promise<void> {
+    return this.serialize(async () => {
+      const ctx = this.context(orgId);
+      const fields: EventFields = {
+        operation: failure.operation,
+        resourceType: failure.resourceType ?? "User",
+        resourceId: failure.resourceId,
+        externalId: null,
+      };
+      const entry = this.logEntry(ctx, request, fields, failure.status, failure.detail);
+      await this.db.batch([entry]);
+    });
+  }
+
+  /** Creates the organization this object writes for. */
+  createOrganization(orgId: string, input: NewOrganization, actor: string): Promise<OrgResult> {
+    return this.serialize(() => createOrganization(this.context(orgId), input, actor));
+  }
+
+  /** Issues a long-lived SCIM token; the caller shows it once. */
+  createScimToken(orgId: string, input: { description: string | null; expiresAt: string | null }, actor: string) {
+    return this.serialize(() => createScimToken(this.context(orgId), input, actor));
+  }
+
+  /** Revokes a SCIM token; it stops working at once. */
+  revokeScimToken(orgId: string, tokenId: string, actor: string) {
+    return this.serialize(() => revokeScimToken(this.context(orgId), tokenId, actor));
+  }
+
+  private logEntry(ctx: WriteContext, request: RequestInfo, fields: EventFields, status: number, detail: string | null) {
+    return this.db.insert(provisioningEvents).values({
+      orgId: ctx.orgId,
+      at: ctx.now,
+      method: request.method,
+      path: request.path,
+      operation: fields.operation,
+      resourceType: fields.resourceType,
+      resourceId: fields.resourceId,
+      externalId: fields.externalId,
+      status,
+      latencyMs: Math.max(0, Date.now() - request.startedAt),
+      errorDetail: detail,
+    });
+  }
+}

@@ -1,0 +1,82 @@
+/** Organization-level writes: creating an organization, issuing and revoking SCIM tokens. Every change is audited. */
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { auditEvents, domains, organizations, scimTokens, type OrgSettings } from "../db/schema";
+import { newSecret, sha256Hex } from "../auth/secrets";
+import type { WriteContext } from "./context";
+
+export interface NewOrganization {
+  name: string;
+  domains: string[];
+  settings: OrgSettings;
+}
+
+export type OrgResult = { ok: true } | { ok: false; status: 409; detail: string };
+
+function audit(ctx: WriteContext, actor: string, action: string, detail: Record<string, unknown>) {
+  return ctx.db.insert(auditEvents).values({ orgId: ctx.orgId, at: ctx.now, actor, action, detail });
+}
+
+/** Creates an organization whose domains an operator attests; 409 when another organization verified one. */
+export async function createOrganization(ctx: WriteContext, input: NewOrganization, actor: string): Promise<OrgResult> {
+  if (input.domains.length > 0) {
+    const taken = await ctx.db
+      .select({ domain: domains.domain })
+      .from(domains)
+      .where(and(inArray(domains.domain, input.domains), eq(domains.status, "verified")));
+    if (taken.length > 0) {
+      return { ok: false, status: 409, detail: `Already verified by another organization: ${taken.map((t) => t.domain).join(", ")}.` };
+    }
+  }
+  await ctx.db.batch([
+    ctx.db.insert(organizations).values({ id: ctx.orgId, name: input.name, settings: input.settings, createdAt: ctx.now, updatedAt: ctx.now }),
+    ...input.domains.map((domain) =>
+      ctx.db.insert(domains).values({
+        id: crypto.randomUUID(),
+        orgId: ctx.orgId,
+        domain,
+        status: "verified",
+        method: "operator",
+        createdAt: ctx.now,
+        verifiedAt: ctx.now,
+      }),
+    ),
+    audit(ctx, actor, "organization.create", { name: input.name, domains: input.domains, settings: input.settings }),
+  ]);
+  return { ok: true };
+}
+
+/** Issues a SCIM token: only its hash is stored; the token is returned once. */
+export async function createScimToken(
+  ctx: WriteContext,
+  input: { description: string | null; expiresAt: string | null },
+  actor: string,
+): Promise<{ id: string; token: string }> {
+  const id = crypto.randomUUID();
+  const token = newSecret("scim");
+  await ctx.db.batch([
+    ctx.db.insert(scimTokens).values({
+      id,
+      orgId: ctx.orgId,
+      tokenHash: await sha256Hex(token),
+      description: input.description,
+      createdBy: actor,
+      createdAt: ctx.now,
+      expiresAt: input.expiresAt,
+    }),
+    audit(ctx, actor, "scim-token.create", { tokenId: id, description: input.description, expiresAt: input.expiresAt }),
+  ]);
+  return { id, token };
+}
+
+/** Revokes a token of this organization; false when there is no such active token. */
+export async function revokeScimToken(ctx: WriteContext, tokenId: string, actor: string): Promise<boolean> {
+  const [updated] = await ctx.db.batch([
+    ctx.db
+      .update(scimTokens)
+      .set({ revokedAt: ctx.now })
+      .where(and(eq(scimTokens.orgId, ctx.orgId), eq(scimTokens.id, tokenId), isNull(scimTokens.revokedAt)))
+      .returning({ id: scimTokens.id }),
+    audit(ctx, actor, "scim-token.revoke", { tokenId }),
+  ]);
+  return updated.length > 0;
+}

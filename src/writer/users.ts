@@ -1,0 +1,130 @@
+/** User writes: validation against stored state, then the statements that carry them out. */
+import { and, eq } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { users, type UserRow } from "../db/schema";
+import { fail, type Result } from "../scim/errors";
+import { applyPatch } from "../scim/patch/apply";
+import { readPatchRequest } from "../scim/patch/operations";
+import { findUser } from "../scim/users/read";
+import {
+  readUserDocument,
+  userDocument,
+  userFields,
+  validateUserDocument,
+  type UserDocument,
+  type UserFields,
+} from "../scim/users/document";
+import type { ScimWrite } from "./commands";
+import { leaveAllGroups } from "./groups";
+import { checkUserNameDomain, checkVersion, notFound, refused, type EventFields, type Outcome, type WriteContext } from "./context";
+
+type Command<K extends ScimWrite["kind"]> = Extract<ScimWrite, { kind: K }>;
+
+const event = (operation: string, id: string | null, externalId: string | null = null): EventFields => ({
+  operation,
+  resourceType: "User",
+  resourceId: id,
+  externalId,
+});
+
+/** Validates a document about to be stored: required attributes, verified domain, unique userName. */
+async function admissible(ctx: WriteContext, doc: UserDocument, current?: UserRow): Promise<Result<UserFields>> {
+  const valid = validateUserDocument(doc);
+  if (!valid.ok) return valid;
+  const fields = userFields(doc, valid.value);
+  if (current?.userNameKey === fields.userNameKey) return { ok: true, value: fields };
+  if (current?.userName !== fields.userName) {
+    const domain = await checkUserNameDomain(ctx, fields.userName);
+    if (!domain.ok) return domain;
+  }
+  const taken = await ctx.db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.orgId, ctx.orgId), eq(users.userNameKey, fields.userNameKey)))
+    .get();
+  if (taken && taken.id !== current?.id) {
+    return fail(409, `userName "${fields.userName}" is already taken in this organization.`, "uniqueness");
+  }
+  return { ok: true, value: fields };
+}
+
+/** How a change of `active` reads in the provisioning log. */
+function updateKind(before: UserRow, after: UserFields): string {
+  if (before.active && !after.active) return "deactivate";
+  if (!before.active && after.active) return "reactivate";
+  return "update";
+}
+
+export async function createUser(ctx: WriteContext, cmd: Command<"createUser">): Promise<Outcome> {
+  const doc = readUserDocument(cmd.body);
+  const externalIdOf = (d: UserDocument) => (typeof d.externalId === "string" ? d.externalId : null);
+  if (!doc.ok) return refused(doc.error, event("create", null));
+  const fields = await admissible(ctx, doc.value);
+  if (!fields.ok) return refused(fields.error, event("create", null, externalIdOf(doc.value)));
+  const row: UserRow = { id: crypto.randomUUID(), orgId: ctx.orgId, ...fields.value, version: 1, createdAt: ctx.now, updatedAt: ctx.now };
+  return {
+    result: { ok: true, status: 201, user: row },
+    statements: [ctx.db.insert(users).values(row)],
+    event: event("create", row.id, row.externalId),
+  };
+}
+
+/** Stores new fields for an existing user; an unchanged user keeps its version. */
+function update(ctx: WriteContext, current: UserRow, fields: UserFields): Outcome {
+  const operation = updateKind(current, fields);
+  const changed = (Object.keys(fields) as (keyof UserFields)[]).some(
+    (k) => JSON.stringify(fields[k]) !== JSON.stringify(current[k]),
+  );
+  if (!changed) {
+    return { result: { ok: true, status: 200, user: current }, statements: [], event: event(operation, current.id, current.externalId) };
+  }
+  const row: UserRow = { ...current, ...fields, version: current.version + 1, updatedAt: ctx.now };
+  return {
+    result: { ok: true, status: 200, user: row },
+    statements: [
+      ctx.db
+        .update(users)
+        .set({ ...fields, version: row.version, updatedAt: row.updatedAt })
+        .where(and(eq(users.orgId, ctx.orgId), eq(users.id, current.id))),
+    ],
+    event: event(operation, row.id, row.externalId),
+  };
+}
+
+export async function replaceUser(ctx: WriteContext, cmd: Command<"replaceUser">): Promise<Outcome> {
+  const current = await findUser(ctx.db, ctx.orgId, cmd.id);
+  if (!current) return refused(notFound("User", cmd.id), event("update", cmd.id));
+  const version = checkVersion(cmd.ifMatch, current.version);
+  if (!version.ok) return refused(version.error, event("update", cmd.id, current.externalId));
+  const doc = readUserDocument(cmd.body);
+  if (!doc.ok) return refused(doc.error, event("update", cmd.id, current.externalId));
+  const fields = await admissible(ctx, doc.value, current);
+  if (!fields.ok) return refused(fields.error, event("update", cmd.id, current.externalId));
+  return update(ctx, current, fields.value);
+}
+
+export async function patchUser(ctx: WriteContext, cmd: Command<"patchUser">): Promise<Outcome> {
+  const current = await findUser(ctx.db, ctx.orgId, cmd.id);
+  if (!current) return refused(notFound("User", cmd.id), event("update", cmd.id));
+  const version = checkVersion(cmd.ifMatch, current.version);
+  if (!version.ok) return refused(version.error, event("update", cmd.id, current.externalId));
+  const ops = readPatchRequest("User", cmd.body);
+  if (!ops.ok) return refused(ops.error, event("update", cmd.id, current.externalId));
+  const patched = applyPatch(userDocument(current), ops.value);
+  if (!patched.ok) return refused(patched.error, event("update", cmd.id, current.externalId));
+  const fields = await admissible(ctx, patched.value.doc, current);
+  if (!fields.ok) return refused(fields.error, event("update", cmd.id, current.externalId));
+  return update(ctx, current, fields.value);
+}
+
+export async function deleteUser(ctx: WriteContext, cmd: Command<"deleteUser">): Promise<Outcome> {
+  const current = await findUser(ctx.db, ctx.orgId, cmd.id);
+  if (!current) return refused(notFound("User", cmd.id), event("delete", cmd.id));
+  const version = checkVersion(cmd.ifMatch, current.version);
+  if (!version.ok) return refused(version.error, event("delete", cmd.id, current.externalId));
+  const statements: BatchItem<"sqlite">[] = [
+    ...leaveAllGroups(ctx, current.id),
+    ctx.db.delete(users).where(and(eq(users.orgId, ctx.orgId), eq(users.id, current.id))),
+  ];
+  return { result: { ok: true, status: 204 }, statements, event: event("delete", current.id, current.externalId) };
+}
