@@ -73,15 +73,22 @@ async function resolveMembers(ctx: WriteContext, refs: MemberRef[], groupId: str
 }
 
 function insertMembers(ctx: WriteContext, groupId: string, members: ResolvedMember[]): Statement {
-  return ctx.db.run(sql`
-    INSERT OR IGNORE INTO ${groupMembers} (group_id, member_id, member_type, org_id, added_at)
-    SELECT ${groupId}, json_extract(value, '$.id'), json_extract(value, '$.type'), ${ctx.orgId}, ${ctx.now}
-    FROM json_each(${jsonList(members)})`);
+  // One statement and one parameter for any number of members: D1 binds at most 100 per statement.
+  // `WHERE true` keeps SQLite from reading the upsert's ON as a join constraint.
+  return ctx.db
+    .insert(groupMembers)
+    .select(
+      sql`SELECT ${groupId}, json_extract(value, '$.id'), json_extract(value, '$.type'), ${ctx.orgId}, ${ctx.now}
+          FROM json_each(${jsonList(members)}) WHERE true`,
+    )
+    .onConflictDoNothing();
 }
 
 function deleteMembers(ctx: WriteContext, groupId: string, ids?: string[]): Statement {
-  const which = ids ? sql` AND ${groupMembers.memberId} IN (SELECT value FROM json_each(${jsonList(ids)}))` : sql``;
-  return ctx.db.run(sql`DELETE FROM ${groupMembers} WHERE ${groupMembers.groupId} = ${groupId}${which}`);
+  const inGroup = eq(groupMembers.groupId, groupId);
+  return ctx.db
+    .delete(groupMembers)
+    .where(ids ? and(inGroup, sql`${groupMembers.memberId} IN (SELECT value FROM json_each(${jsonList(ids)}))`) : inGroup);
 }
 
 /** The statements of a list of member changes, in order. */

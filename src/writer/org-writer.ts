@@ -52,6 +52,7 @@ export class OrgWriter extends DurableObject<Env> {
         await this.db.batch([log, ...outcome.statements] as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
         return outcome.result;
       } catch (e) {
+        if (!isUniqueViolation(e)) console.error(`write ${write.kind} for ${orgId} failed`, e);
         const error: ScimError = isUniqueViolation(e)
           ? { status: 409, scimType: "uniqueness", detail: "The write conflicts with an existing resource." }
           : { status: 503, detail: "The write could not be stored; nothing was changed. Retry later." };
