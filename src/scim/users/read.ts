@@ -12,17 +12,21 @@ export async function findUser(db: Db, orgId: string, id: string): Promise<UserR
   return db.select().from(users).where(and(eq(users.orgId, orgId), eq(users.id, id))).get();
 }
 
-/** The direct groups of each of `userIds`, in one query. */
-export async function groupsOfUsers(db: Db, userIds: string[]): Promise<Map<string, UserGroupRef[]>> {
-  const out = new Map<string, UserGroupRef[]>(userIds.map((id) => [id, []]));
-  if (userIds.length === 0) return out;
-  const rows = await db
+/** The direct groups of `userIds`: one indexed search per user. */
+export function groupsOfUsersQuery(db: Db, userIds: string[]) {
+  return db
     .select({ userId: groupMembers.memberId, id: groups.id, displayName: groups.displayName })
     .from(groupMembers)
     .innerJoin(groups, eq(groups.id, groupMembers.groupId))
     .where(sql`${groupMembers.memberId} IN (SELECT value FROM json_each(${JSON.stringify(userIds)}))`)
     .orderBy(groups.displayNameKey);
-  for (const row of rows) out.get(row.userId)?.push({ id: row.id, displayName: row.displayName });
+}
+
+/** The direct groups of each of `userIds`, in one query. */
+export async function groupsOfUsers(db: Db, userIds: string[]): Promise<Map<string, UserGroupRef[]>> {
+  const out = new Map<string, UserGroupRef[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return out;
+  for (const row of await groupsOfUsersQuery(db, userIds)) out.get(row.userId)?.push({ id: row.id, displayName: row.displayName });
   return out;
 }
 
