@@ -77,21 +77,24 @@ async function renderOne(c: Ctx, kind: ResourceKind, row: Row, status: number, p
 }
 
 /** Sends a write to the writer and turns its answer into a SCIM response. */
-async function write(c: Ctx, kind: ResourceKind, command: ScimWrite, answer: "resource" | "patch"): Promise<Response> {
+async function write(c: Ctx, kind: ResourceKind, command: ScimWrite): Promise<Response> {
   const result: ScimWriteResult = await writerOf(c).scim(c.var.orgId, requestInfo(c), command);
   if (!result.ok) {
     return errorResponse(result.error, result.retryAfterSeconds ? { "retry-after": String(result.retryAfterSeconds) } : {});
   }
-  if (result.status === 204) return c.body(null, 204);
-  const row = (result.user ?? result.group)!;
-  const projection = readProjection(c.req.query("attributes"), c.req.query("excludedAttributes"));
-  // PATCH answers 204 unless the request asks for attributes back (RFC 7644 section 3.5.2).
-  if (answer === "patch" && !projection.attributes && !projection.excluded) {
-    return c.body(null, 204, { etag: etagOf(row.version) });
-  }
+  const row = result.user ?? result.group;
+  if (result.status === 204 || !row) return c.body(null, 204, row ? { etag: etagOf(row.version) } : {});
   const location = `${scimBase(c.req.url)}/${kind}s/${row.id}`;
-  return renderOne(c, kind, row, result.status, projection, result.status === 201 ? { location } : {});
+  return renderOne(c, kind, row, result.status, projectionOf(c), result.status === 201 ? { location } : {});
 }
+
+const projectionOf = (c: Ctx) => readProjection(c.req.query("attributes"), c.req.query("excludedAttributes"));
+
+/** Whether a PATCH asks for the resource back (RFC 7644 section 3.5.2): it names attributes. */
+const wantsResource = (c: Ctx) => {
+  const p = projectionOf(c);
+  return p.attributes !== undefined || p.excluded !== undefined;
+};
 
 /** The routes of one resource kind. */
 function resourceRoutes(kind: ResourceKind) {
@@ -126,26 +129,27 @@ function resourceRoutes(kind: ResourceKind) {
     const id = c.req.param("id");
     const row = await reader.find(drizzle(c.env.DB), c.var.orgId, id);
     if (!row) return refuse(c, { status: 404, detail: `${kind} ${id} not found.` }, { operation: "read", resourceType: kind, resourceId: id });
-    const projection = readProjection(c.req.query("attributes"), c.req.query("excludedAttributes"));
-    return renderOne(c, kind, row, 200, projection);
+    return renderOne(c, kind, row, 200, projectionOf(c));
   });
 
-  const withBody = (operation: string, make: (c: Ctx, body: unknown) => ScimWrite, answer: "resource" | "patch") =>
-    async (c: Ctx) => {
-      const parsed = await readJson(c);
-      const id = c.req.param("id") ?? null;
-      if (!parsed.ok) return refuse(c, parsed.error, { operation, resourceType: kind, resourceId: id });
-      return write(c, kind, make(c, parsed.body), answer);
-    };
+  const withBody = (operation: string, make: (c: Ctx, body: unknown) => ScimWrite) => async (c: Ctx) => {
+    const parsed = await readJson(c);
+    const id = c.req.param("id") ?? null;
+    if (!parsed.ok) return refuse(c, parsed.error, { operation, resourceType: kind, resourceId: id });
+    return write(c, kind, make(c, parsed.body));
+  };
   const ifMatch = (c: Ctx) => {
     const h = c.req.header("if-match");
     return h === undefined ? {} : { ifMatch: h };
   };
 
-  routes.post("/", withBody("create", (_c, body) => ({ kind: `create${kind}`, body }), "resource"));
-  routes.put("/:id", withBody("update", (c, body) => ({ kind: `replace${kind}`, id: c.req.param("id")!, body, ...ifMatch(c) }), "resource"));
-  routes.patch("/:id", withBody("update", (c, body) => ({ kind: `patch${kind}`, id: c.req.param("id")!, body, ...ifMatch(c) }), "patch"));
-  routes.delete("/:id", (c) => write(c, kind, { kind: `delete${kind}`, id: c.req.param("id"), ...ifMatch(c) }, "resource"));
+  routes.post("/", withBody("create", (_c, body) => ({ kind: `create${kind}`, body })));
+  routes.put("/:id", withBody("update", (c, body) => ({ kind: `replace${kind}`, id: c.req.param("id")!, body, ...ifMatch(c) })));
+  routes.patch(
+    "/:id",
+    withBody("update", (c, body) => ({ kind: `patch${kind}`, id: c.req.param("id")!, body, returnResource: wantsResource(c), ...ifMatch(c) })),
+  );
+  routes.delete("/:id", (c) => write(c, kind, { kind: `delete${kind}`, id: c.req.param("id"), ...ifMatch(c) }));
   return routes;
 }
 

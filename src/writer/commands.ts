@@ -12,14 +12,17 @@ export interface RequestInfo {
 export type ScimWrite =
   | { kind: "createUser"; body: unknown }
   | { kind: "replaceUser"; id: string; body: unknown; ifMatch?: string }
-  | { kind: "patchUser"; id: string; body: unknown; ifMatch?: string }
+  | { kind: "patchUser"; id: string; body: unknown; ifMatch?: string; returnResource: boolean }
   | { kind: "deleteUser"; id: string; ifMatch?: string }
   | { kind: "createGroup"; body: unknown }
   | { kind: "replaceGroup"; id: string; body: unknown; ifMatch?: string }
-  | { kind: "patchGroup"; id: string; body: unknown; ifMatch?: string }
+  | { kind: "patchGroup"; id: string; body: unknown; ifMatch?: string; returnResource: boolean }
   | { kind: "deleteGroup"; id: string; ifMatch?: string };
 
-/** The outcome of a SCIM write: the stored row (absent after a delete) or a SCIM error. */
+/**
+ * The outcome of a SCIM write: the stored row (absent after a delete) or a SCIM error. A PATCH
+ * answers 204 with the row's ETag unless the client asked for the resource (RFC 7644 section 3.5.2).
+ */
 export type ScimWriteResult =
   | { ok: true; status: 200 | 201 | 204; user?: UserRow; group?: GroupRow }
   | { ok: false; error: ScimError; retryAfterSeconds?: number };

@@ -218,7 +218,7 @@ export async function patchGroup(ctx: WriteContext, cmd: Command<"patchGroup">):
   if (!members.ok) return fail(members);
   const row = nextRow(ctx, current, doc, name.value);
   return {
-    result: { ok: true, status: 200, group: row },
+    result: { ok: true, status: cmd.returnResource ? 200 : 204, group: row },
     statements: [saveRow(ctx, row), ...members.value],
     event: event(patchKind(docChanged, patched.value.members), row.id, row.externalId),
   };

@@ -70,17 +70,17 @@ export async function createUser(ctx: WriteContext, cmd: Command<"createUser">):
 }
 
 /** Stores new fields for an existing user; an unchanged user keeps its version. */
-function update(ctx: WriteContext, current: UserRow, fields: UserFields): Outcome {
+function update(ctx: WriteContext, current: UserRow, fields: UserFields, status: 200 | 204 = 200): Outcome {
   const operation = updateKind(current, fields);
   const changed = (Object.keys(fields) as (keyof UserFields)[]).some(
     (k) => JSON.stringify(fields[k]) !== JSON.stringify(current[k]),
   );
   if (!changed) {
-    return { result: { ok: true, status: 200, user: current }, statements: [], event: event(operation, current.id, current.externalId) };
+    return { result: { ok: true, status, user: current }, statements: [], event: event(operation, current.id, current.externalId) };
   }
   const row: UserRow = { ...current, ...fields, version: current.version + 1, updatedAt: ctx.now };
   return {
-    result: { ok: true, status: 200, user: row },
+    result: { ok: true, status, user: row },
     statements: [
       ctx.db
         .update(users)
@@ -114,7 +114,7 @@ export async function patchUser(ctx: WriteContext, cmd: Command<"patchUser">): P
   if (!patched.ok) return refused(patched.error, event("update", cmd.id, current.externalId));
   const fields = await admissible(ctx, patched.value.doc, current);
   if (!fields.ok) return refused(fields.error, event("update", cmd.id, current.externalId));
-  return update(ctx, current, fields.value);
+  return update(ctx, current, fields.value, cmd.returnResource ? 200 : 204);
 }
 
 export async function deleteUser(ctx: WriteContext, cmd: Command<"deleteUser">): Promise<Outcome> {
