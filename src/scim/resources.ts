@@ -60,16 +60,6 @@ async function refuse(c: Ctx, error: ScimError, failure: Omit<FailedRequest, "st
   return errorResponse(error);
 }
 
-/** Reads a JSON body (application/scim+json or application/json). */
-async function readJson(c: Ctx): Promise<{ ok: true; body: unknown } | { ok: false; error: ScimError }> {
-  const text = await c.req.text();
-  try {
-    return { ok: true, body: JSON.parse(text) };
-  } catch {
-    return { ok: false, error: { status: 400, scimType: "invalidSyntax", detail: "The request body is not valid JSON." } };
-  }
-}
-
 async function renderOne(c: Ctx, kind: ResourceKind, row: Row, status: number, projection: Projection, extra: Record<string, string> = {}) {
   const db = drizzle(c.env.DB);
   const [resource] = await readers[kind].render(db, [row], projection, scimBase(c.req.url));
@@ -132,22 +122,18 @@ function resourceRoutes(kind: ResourceKind) {
     return renderOne(c, kind, row, 200, projectionOf(c));
   });
 
-  const withBody = (operation: string, make: (c: Ctx, body: unknown) => ScimWrite) => async (c: Ctx) => {
-    const parsed = await readJson(c);
-    const id = c.req.param("id") ?? null;
-    if (!parsed.ok) return refuse(c, parsed.error, { operation, resourceType: kind, resourceId: id });
-    return write(c, kind, make(c, parsed.body));
-  };
+  // The JSON text goes to the writer as it came (scim+json or plain JSON); the writer parses it.
+  const withBody = (make: (c: Ctx, body: string) => ScimWrite) => async (c: Ctx) => write(c, kind, make(c, await c.req.text()));
   const ifMatch = (c: Ctx) => {
     const h = c.req.header("if-match");
     return h === undefined ? {} : { ifMatch: h };
   };
 
-  routes.post("/", withBody("create", (_c, body) => ({ kind: `create${kind}`, body })));
-  routes.put("/:id", withBody("update", (c, body) => ({ kind: `replace${kind}`, id: c.req.param("id")!, body, ...ifMatch(c) })));
+  routes.post("/", withBody((_c, body) => ({ kind: `create${kind}`, body })));
+  routes.put("/:id", withBody((c, body) => ({ kind: `replace${kind}`, id: c.req.param("id")!, body, ...ifMatch(c) })));
   routes.patch(
     "/:id",
-    withBody("update", (c, body) => ({ kind: `patch${kind}`, id: c.req.param("id")!, body, returnResource: wantsResource(c), ...ifMatch(c) })),
+    withBody((c, body) => ({ kind: `patch${kind}`, id: c.req.param("id")!, body, returnResource: wantsResource(c), ...ifMatch(c) })),
   );
   routes.delete("/:id", (c) => write(c, kind, { kind: `delete${kind}`, id: c.req.param("id"), ...ifMatch(c) }));
   return routes;

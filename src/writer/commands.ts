@@ -9,14 +9,15 @@ export interface RequestInfo {
   startedAt: number;
 }
 
+/** A SCIM write as the Worker sends it; `body` is the request's JSON text, parsed by the writer. */
 export type ScimWrite =
-  | { kind: "createUser"; body: unknown }
-  | { kind: "replaceUser"; id: string; body: unknown; ifMatch?: string }
-  | { kind: "patchUser"; id: string; body: unknown; ifMatch?: string; returnResource: boolean }
+  | { kind: "createUser"; body: string }
+  | { kind: "replaceUser"; id: string; body: string; ifMatch?: string }
+  | { kind: "patchUser"; id: string; body: string; ifMatch?: string; returnResource: boolean }
   | { kind: "deleteUser"; id: string; ifMatch?: string }
-  | { kind: "createGroup"; body: unknown }
-  | { kind: "replaceGroup"; id: string; body: unknown; ifMatch?: string }
-  | { kind: "patchGroup"; id: string; body: unknown; ifMatch?: string; returnResource: boolean }
+  | { kind: "createGroup"; body: string }
+  | { kind: "replaceGroup"; id: string; body: string; ifMatch?: string }
+  | { kind: "patchGroup"; id: string; body: string; ifMatch?: string; returnResource: boolean }
   | { kind: "deleteGroup"; id: string; ifMatch?: string };
 
 /**
@@ -35,3 +36,6 @@ export interface FailedRequest {
   status: number;
   detail: string;
 }
+
+/** A write whose body the writer has parsed. */
+export type ParsedWrite<W extends ScimWrite = ScimWrite> = W extends { body: string } ? Omit<W, "body"> & { body: unknown } : W;

@@ -8,10 +8,10 @@ import { groupDocument, readGroupDocument, validateGroupDocument, type GroupDocu
 import { findGroup } from "../scim/groups/read";
 import { applyPatch, type MemberChange } from "../scim/patch/apply";
 import { readPatchRequest } from "../scim/patch/operations";
-import type { ScimWrite } from "./commands";
+import type { ParsedWrite, ScimWrite } from "./commands";
 import { checkVersion, notFound, refused, type EventFields, type Outcome, type WriteContext } from "./context";
 
-type Command<K extends ScimWrite["kind"]> = Extract<ScimWrite, { kind: K }>;
+type Command<K extends ScimWrite["kind"]> = ParsedWrite<Extract<ScimWrite, { kind: K }>>;
 type Statement = BatchItem<"sqlite">;
 
 const event = (operation: string, id: string | null, externalId: string | null = null): EventFields => ({

@@ -4,13 +4,13 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import { provisioningEvents } from "../db/schema";
 import type { ScimError } from "../scim/errors";
-import type { FailedRequest, RequestInfo, ScimWrite, ScimWriteResult } from "./commands";
-import type { EventFields, Outcome, WriteContext } from "./context";
+import type { FailedRequest, ParsedWrite, RequestInfo, ScimWrite, ScimWriteResult } from "./commands";
+import { refused, type EventFields, type Outcome, type WriteContext } from "./context";
 import { createGroup, deleteGroup, patchGroup, replaceGroup } from "./groups";
 import { createOrganization, createScimToken, revokeScimToken, type NewOrganization, type OrgResult } from "./organization";
 import { createUser, deleteUser, patchUser, replaceUser } from "./users";
 
-const handlers: { [K in ScimWrite["kind"]]: (ctx: WriteContext, cmd: Extract<ScimWrite, { kind: K }>) => Promise<Outcome> } = {
+const handlers: { [K in ScimWrite["kind"]]: (ctx: WriteContext, cmd: ParsedWrite<Extract<ScimWrite, { kind: K }>>) => Promise<Outcome> } = {
   createUser,
   replaceUser,
   patchUser,
@@ -43,8 +43,7 @@ export class OrgWriter extends DurableObject<Env> {
   scim(orgId: string, request: RequestInfo, write: ScimWrite): Promise<ScimWriteResult> {
     return this.serialize(async () => {
       const ctx = this.context(orgId);
-      const handler = handlers[write.kind] as (ctx: WriteContext, cmd: ScimWrite) => Promise<Outcome>;
-      const outcome = await handler(ctx, write);
+      const outcome = await this.decide(ctx, write);
       const status = outcome.result.ok ? outcome.result.status : outcome.result.error.status;
       const detail = outcome.result.ok ? null : outcome.result.error.detail;
       const log = this.logEntry(ctx, request, outcome.event, status, detail);
@@ -60,6 +59,25 @@ export class OrgWriter extends DurableObject<Env> {
         return { ok: false, error, ...(error.status === 503 ? { retryAfterSeconds: 5 } : {}) };
       }
     });
+  }
+
+  /** Parses the body and lets the write's handler decide; unparseable JSON is a 400 like any other refusal. */
+  private async decide(ctx: WriteContext, write: ScimWrite): Promise<Outcome> {
+    const handler = handlers[write.kind] as (ctx: WriteContext, cmd: ParsedWrite) => Promise<Outcome>;
+    if (!("body" in write)) return handler(ctx, write);
+    let body: unknown;
+    try {
+      body = JSON.parse(write.body);
+    } catch {
+      const resourceType = write.kind.endsWith("User") ? "User" : "Group";
+      const operation = write.kind.startsWith("create") ? "create" : "update";
+      const id = "id" in write ? write.id : null;
+      return refused(
+        { status: 400, scimType: "invalidSyntax", detail: "The request body is not valid JSON." },
+        { operation, resourceType, resourceId: id, externalId: null },
+      );
+    }
+    return handler(ctx, { ...write, body });
   }
 
   /** Logs a SCIM request the Worker refused on its own. */

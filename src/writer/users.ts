@@ -14,11 +14,11 @@ import {
   type UserDocument,
   type UserFields,
 } from "../scim/users/document";
-import type { ScimWrite } from "./commands";
+import type { ParsedWrite, ScimWrite } from "./commands";
 import { leaveAllGroups } from "./groups";
 import { checkUserNameDomain, checkVersion, notFound, refused, type EventFields, type Outcome, type WriteContext } from "./context";
 
-type Command<K extends ScimWrite["kind"]> = Extract<ScimWrite, { kind: K }>;
+type Command<K extends ScimWrite["kind"]> = ParsedWrite<Extract<ScimWrite, { kind: K }>>;
 
 const event = (operation: string, id: string | null, externalId: string | null = null): EventFields => ({
   operation,
