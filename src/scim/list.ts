@@ -1,5 +1,7 @@
 /** The query of a list request (RFC 7644 section 3.4.2): filter, paging, sorting, projection. */
 import type { SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { badRequest, ok, type Result } from "./errors";
 import { parseFilter } from "./filter/parse";
 import { compileFilter } from "./filter/sql";
@@ -56,4 +58,17 @@ export function readListQuery(kind: ResourceKind, params: Record<string, string 
     descending: order === "descending",
     projection,
   });
+}
+
+/** The two statements of a list request: one page of rows and the exact total. */
+export interface PageQueries<R> {
+  page: BatchItem<"sqlite"> & PromiseLike<R[]>;
+  total: BatchItem<"sqlite"> & { get(): Promise<{ n: number } | undefined> };
+}
+
+/** Runs a page and its total in one round trip (just the total when count is 0). */
+export async function runList<R>(db: DrizzleD1Database, { page, total }: PageQueries<R>, count: number) {
+  if (count === 0) return { rows: [] as R[], total: (await total.get())?.n ?? 0 };
+  const [rows, totals] = (await db.batch([page, total])) as [R[], { n: number }[]];
+  return { rows, total: totals[0]?.n ?? 0 };
 }

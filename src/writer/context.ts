@@ -5,6 +5,7 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { domains, organizations } from "../db/schema";
 import { badRequest, fail, ok, type Result, type ScimError } from "../scim/errors";
 import { ifMatchAllows } from "../scim/meta";
+import { normalizeDomain } from "../verify/domain-name";
 import type { ScimWriteResult } from "./commands";
 
 export interface WriteContext {
@@ -57,10 +58,11 @@ export async function checkUserNameDomain(ctx: WriteContext, userName: string): 
   ]);
   if (orgRows[0]?.settings.requireVerifiedDomain === false) return ok(true);
   const at = userName.lastIndexOf("@");
-  const domain = at > 0 ? userName.slice(at + 1).toLowerCase().replace(/\.$/, "") : "";
-  if (domain === "") {
+  const normalized = at > 0 ? normalizeDomain(userName.slice(at + 1)) : undefined;
+  if (!normalized?.ok) {
     return badRequest("invalidValue", `userName "${userName}" must be an e-mail address in a verified domain of this organization.`);
   }
+  const domain = normalized.domain;
   if (!verified.some((d) => d.domain === domain)) {
     return badRequest("invalidValue", `userName "${userName}": the domain "${domain}" is not a verified domain of this organization.`);
   }

@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { groupMembers, groups, users, type GroupRow } from "../db/schema";
 import type { JsonObject } from "../scim/attributes";
-import { badRequest, fail, ok, type Result } from "../scim/errors";
+import { badRequest, fail, ok, type Result, type ScimError } from "../scim/errors";
 import { groupDocument, readGroupDocument, validateGroupDocument, type GroupDocument, type MemberRef } from "../scim/groups/document";
 import { findGroup } from "../scim/groups/read";
 import { applyPatch, type MemberChange } from "../scim/patch/apply";
@@ -200,22 +200,22 @@ export async function replaceGroup(ctx: WriteContext, cmd: Command<"replaceGroup
 export async function patchGroup(ctx: WriteContext, cmd: Command<"patchGroup">): Promise<Outcome> {
   const { current, refusal } = await loadForWrite(ctx, cmd.id, cmd.ifMatch, "update");
   if (!current) return refusal;
-  const fail = (error: Outcome["result"] & { ok: false }) => refused(error.error, event("update", cmd.id, current.externalId));
+  const refuse = (failed: { error: ScimError }) => refused(failed.error, event("update", cmd.id, current.externalId));
   const ops = readPatchRequest("Group", cmd.body);
-  if (!ops.ok) return fail(ops);
+  if (!ops.ok) return refuse(ops);
   const before = groupDocument(current);
   const patched = applyPatch(before as JsonObject, ops.value);
-  if (!patched.ok) return fail(patched);
+  if (!patched.ok) return refuse(patched);
   const doc = patched.value.doc as GroupDocument;
   const name = validateGroupDocument(doc);
-  if (!name.ok) return fail(name);
+  if (!name.ok) return refuse(name);
   const docChanged = doc.displayName !== before.displayName || doc.externalId !== before.externalId;
   if (docChanged && name.value.toLowerCase() !== current.displayNameKey) {
     const free = await checkDisplayName(ctx, name.value, current.id);
-    if (!free.ok) return fail(free);
+    if (!free.ok) return refuse(free);
   }
   const members = await memberStatements(ctx, current.id, patched.value.members);
-  if (!members.ok) return fail(members);
+  if (!members.ok) return refuse(members);
   const row = nextRow(ctx, current, doc, name.value);
   return {
     result: { ok: true, status: cmd.returnResource ? 200 : 204, group: row },

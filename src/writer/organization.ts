@@ -70,13 +70,13 @@ export async function createScimToken(
 
 /** Revokes a token of this organization; false when there is no such active token. */
 export async function revokeScimToken(ctx: WriteContext, tokenId: string, actor: string): Promise<boolean> {
-  const [updated] = await ctx.db.batch([
-    ctx.db
-      .update(scimTokens)
-      .set({ revokedAt: ctx.now })
-      .where(and(eq(scimTokens.orgId, ctx.orgId), eq(scimTokens.id, tokenId), isNull(scimTokens.revokedAt)))
-      .returning({ id: scimTokens.id }),
+  const active = and(eq(scimTokens.orgId, ctx.orgId), eq(scimTokens.id, tokenId), isNull(scimTokens.revokedAt));
+  // The writer serializes this organization's writes, so the token cannot change between the two steps.
+  const found = await ctx.db.select({ id: scimTokens.id }).from(scimTokens).where(active).get();
+  if (!found) return false;
+  await ctx.db.batch([
+    ctx.db.update(scimTokens).set({ revokedAt: ctx.now }).where(active),
     audit(ctx, actor, "scim-token.revoke", { tokenId }),
   ]);
-  return updated.length > 0;
+  return true;
 }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, entraUser, json, newOrganization, send } from "../support/client";
+import { entraUser, json, newOrganization, send } from "../support/client";
 
 let org: Awaited<ReturnType<typeof newOrganization>>;
 let userId: string;

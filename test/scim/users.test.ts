@@ -200,6 +200,10 @@ describe("Users", () => {
     const notEmail = await send("POST", "/scim/v2/Users", org.token, entraUser("plainname"));
     expect(notEmail.status).toBe(400);
 
+    // International domain names match their punycode form.
+    const idn = await newOrganization({ domain: `bücher${Date.now().toString(36)}.de` });
+    expect((await send("POST", "/scim/v2/Users", idn.token, entraUser(`anna@${idn.domain.toUpperCase()}`))).status).toBe(201);
+
     const open = await newOrganization({ requireVerifiedDomain: false });
     expect((await send("POST", "/scim/v2/Users", open.token, entraUser("plainname"))).status).toBe(201);
   });

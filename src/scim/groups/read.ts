@@ -2,7 +2,7 @@
 import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { groups, type GroupRow } from "../../db/schema";
-import type { ListQuery } from "../list";
+import { runList, type ListQuery } from "../list";
 import type { Member } from "./document";
 
 type Db = DrizzleD1Database;
@@ -45,10 +45,5 @@ export function groupListQueries(db: Db, orgId: string, query: ListQuery) {
   return { page, total };
 }
 
-/** One page of Groups and the exact total, read in one round trip. */
-export async function listGroups(db: Db, orgId: string, query: ListQuery): Promise<{ rows: GroupRow[]; total: number }> {
-  const { page, total } = groupListQueries(db, orgId, query);
-  if (query.count === 0) return { rows: [], total: (await total.get())?.n ?? 0 };
-  const [rows, totals] = await db.batch([page, total]);
-  return { rows, total: totals[0]?.n ?? 0 };
-}
+/** One page and the exact total, read in one round trip. */
+export const listGroups = (db: Db, orgId: string, query: ListQuery) => runList<GroupRow>(db, groupListQueries(db, orgId, query), query.count);

@@ -2,7 +2,7 @@
 import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { groupMembers, groups, users, type UserRow } from "../../db/schema";
-import type { ListQuery } from "../list";
+import { runList, type ListQuery } from "../list";
 import type { UserGroupRef } from "./document";
 
 type Db = DrizzleD1Database;
@@ -47,10 +47,5 @@ export function userListQueries(db: Db, orgId: string, query: ListQuery) {
   return { page, total };
 }
 
-/** One page of Users and the exact total, read in one round trip. */
-export async function listUsers(db: Db, orgId: string, query: ListQuery): Promise<{ rows: UserRow[]; total: number }> {
-  const { page, total } = userListQueries(db, orgId, query);
-  if (query.count === 0) return { rows: [], total: (await total.get())?.n ?? 0 };
-  const [rows, totals] = await db.batch([page, total]);
-  return { rows, total: totals[0]?.n ?? 0 };
-}
+/** One page and the exact total, read in one round trip. */
+export const listUsers = (db: Db, orgId: string, query: ListQuery) => runList<UserRow>(db, userListQueries(db, orgId, query), query.count);
