@@ -4,19 +4,38 @@ import { defineConfig } from "vitest/config";
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
-    plugins: [
-      cloudflareTest({
-        main: "./src/index.ts",
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: { OPERATOR_TOKEN: "test-operator-token", TEST_MIGRATIONS: migrations },
-        },
-      }),
-    ],
     test: {
-      setupFiles: ["./test/support/apply-migrations.ts"],
-      include: ["test/**/*.test.ts"],
-      testTimeout: 30_000,
+      projects: [
+        {
+          // The service, inside the Workers runtime with real local D1 and Durable Objects.
+          plugins: [
+            cloudflareTest({
+              main: "./src/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: { OPERATOR_TOKEN: "test-operator-token", TEST_MIGRATIONS: migrations },
+              },
+            }),
+          ],
+          test: {
+            name: "workers",
+            setupFiles: ["./test/support/apply-migrations.ts"],
+            include: ["test/**/*.test.ts"],
+            exclude: ["test/tooling/**"],
+            testTimeout: 30_000,
+          },
+        },
+        {
+          // The developer tooling (`npm run dev`), in Node.js.
+          test: {
+            name: "tooling",
+            environment: "node",
+            include: ["test/tooling/**/*.test.ts"],
+            testTimeout: 120_000,
+            hookTimeout: 120_000,
+          },
+        },
+      ],
     },
   };
 });

@@ -13,6 +13,7 @@ import { bearerToken } from "../scim/auth";
 import { normalizeDomain } from "../verify/domain-name";
 
 const ACTOR = "operator";
+const MAX_DOMAINS = 50;
 
 const operatorAuth = createMiddleware<AppEnv>(async (c, next) => {
   const expected = c.env.OPERATOR_TOKEN;
@@ -62,8 +63,8 @@ export const operator = new Hono<AppEnv>()
     if (typeof name !== "string" || name.trim() === "" || name.length > 200) {
       return jsonError(400, "invalid_request", "name must be a non-empty string of at most 200 characters.");
     }
-    if (rawDomains !== undefined && !Array.isArray(rawDomains)) {
-      return jsonError(400, "invalid_request", "domains must be an array of domain names.");
+    if (rawDomains !== undefined && (!Array.isArray(rawDomains) || rawDomains.length > MAX_DOMAINS)) {
+      return jsonError(400, "invalid_request", `domains must be an array of at most ${MAX_DOMAINS} domain names.`);
     }
     const names = new Set<string>();
     for (const raw of rawDomains ?? []) {

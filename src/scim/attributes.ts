@@ -45,8 +45,8 @@ function normalizeSingle(attribute: Attribute, raw: unknown, where: string): Res
   if (raw === null || raw === undefined) return ok(undefined);
   switch (attribute.type) {
     case "complex": {
-      // A bare string for a complex attribute with a value (Entra's manager) is that value.
-      if (typeof raw === "string" && findAttribute(attribute.subAttributes, "value")) return ok({ value: raw });
+      // A bare string for a complex attribute with a value (Entra's manager) is that value; "" clears it.
+      if (typeof raw === "string" && findAttribute(attribute.subAttributes, "value")) return ok(raw === "" ? undefined : { value: raw });
       if (!isObject(raw)) return badRequest("invalidValue", `"${where}" must be an object.`);
       const out: JsonObject = {};
       for (const [key, value] of Object.entries(raw)) {

@@ -71,10 +71,13 @@ describe("PATCH Users, Entra's default shape", () => {
     expect((await get()).displayName).toBe("Second");
   });
 
-  it("sets the manager from a bare id", async () => {
+  it("sets the manager from a bare id and clears it with an empty one", async () => {
     const { patch, get } = await userWith();
     await patch({ op: "Add", path: `${ENTERPRISE}:manager`, value: "mgr-1" });
     expect((await get())[ENTERPRISE].manager).toEqual({ value: "mgr-1", $ref: "https://scim.test/scim/v2/Users/mgr-1" });
+    // Entra clears the manager with an empty string.
+    await patch({ op: "Replace", path: `${ENTERPRISE}:manager`, value: "" });
+    expect((await get())[ENTERPRISE]).not.toHaveProperty("manager");
   });
 
   it("removes attributes, entries by filter and by value", async () => {
