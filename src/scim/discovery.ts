@@ -1,15 +1,13 @@
 /** Discovery endpoints (RFC 7644 section 4): ServiceProviderConfig, ResourceTypes, Schemas. */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { errorResponse, SCIM_CONTENT_TYPE } from "./errors";
+import { errorResponse, scimJson } from "./errors";
 import { MAX_RESULTS } from "./list";
 import { allSchemas, CORE_GROUP, CORE_USER, ENTERPRISE_USER, LIST_RESPONSE, type Attribute, type ResourceSchema } from "./schemas";
 
 /** The largest request body accepted, as advertised in bulk.maxPayloadSize. */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": SCIM_CONTENT_TYPE } });
 
 const list = (resources: unknown[]) => ({
   schemas: [LIST_RESPONSE],
@@ -91,14 +89,14 @@ function serviceProviderConfig(base: string) {
 export const scimBase = (url: string) => `${new URL(url).origin}/scim/v2`;
 
 export const discovery = new Hono<AppEnv>()
-  .get("/ServiceProviderConfig", (c) => json(serviceProviderConfig(scimBase(c.req.url))))
-  .get("/ResourceTypes", (c) => json(list(resourceTypes(scimBase(c.req.url)))))
+  .get("/ServiceProviderConfig", (c) => scimJson(serviceProviderConfig(scimBase(c.req.url))))
+  .get("/ResourceTypes", (c) => scimJson(list(resourceTypes(scimBase(c.req.url)))))
   .get("/ResourceTypes/:id", (c) => {
     const found = resourceTypes(scimBase(c.req.url)).find((r) => r.id.toLowerCase() === c.req.param("id").toLowerCase());
-    return found ? json(found) : errorResponse({ status: 404, detail: `No resource type ${c.req.param("id")}.` });
+    return found ? scimJson(found) : errorResponse({ status: 404, detail: `No resource type ${c.req.param("id")}.` });
   })
-  .get("/Schemas", (c) => json(list(allSchemas.map((s) => schemaResource(s, scimBase(c.req.url))))))
+  .get("/Schemas", (c) => scimJson(list(allSchemas.map((s) => schemaResource(s, scimBase(c.req.url))))))
   .get("/Schemas/:id", (c) => {
     const found = allSchemas.find((s) => s.id.toLowerCase() === c.req.param("id").toLowerCase());
-    return found ? json(schemaResource(found, scimBase(c.req.url))) : errorResponse({ status: 404, detail: `No schema ${c.req.param("id")}.` });
+    return found ? scimJson(schemaResource(found, scimBase(c.req.url))) : errorResponse({ status: 404, detail: `No schema ${c.req.param("id")}.` });
   });

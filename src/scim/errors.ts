@@ -41,10 +41,10 @@ export function errorBody(error: ScimError) {
   };
 }
 
+/** A SCIM JSON response. */
+export const scimJson = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": SCIM_CONTENT_TYPE, ...headers } });
+
 /** A SCIM Error response. */
-export function errorResponse(error: ScimError, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(errorBody(error)), {
-    status: error.status,
-    headers: { "content-type": SCIM_CONTENT_TYPE, ...headers },
-  });
-}
+export const errorResponse = (error: ScimError, headers: Record<string, string> = {}) =>
+  scimJson(errorBody(error), error.status, headers);

@@ -7,7 +7,7 @@ import type { GroupRow, UserRow } from "../db/schema";
 import type { FailedRequest, ScimWrite, ScimWriteResult } from "../writer/commands";
 import type { JsonObject } from "./attributes";
 import { MAX_PAYLOAD_BYTES, scimBase } from "./discovery";
-import { errorResponse, SCIM_CONTENT_TYPE, type ScimError } from "./errors";
+import { errorResponse, scimJson, type ScimError } from "./errors";
 import { findGroup, listGroups, membersOfGroups } from "./groups/read";
 import { renderGroup } from "./groups/document";
 import { readListQuery } from "./list";
@@ -46,9 +46,6 @@ const readers: Record<ResourceKind, Reader> = {
     },
   },
 };
-
-const scimJson = (body: unknown, status: number, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": SCIM_CONTENT_TYPE, ...headers } });
 
 const writerOf = (c: Ctx) => c.env.ORG_WRITER.get(c.env.ORG_WRITER.idFromName(c.var.orgId));
 

@@ -57,10 +57,10 @@ function updateKind(before: UserRow, after: UserFields): string {
 
 export async function createUser(ctx: WriteContext, cmd: Command<"createUser">): Promise<Outcome> {
   const doc = readUserDocument(cmd.body);
-  const externalIdOf = (d: UserDocument) => (typeof d.externalId === "string" ? d.externalId : null);
   if (!doc.ok) return refused(doc.error, event("create", null));
   const fields = await admissible(ctx, doc.value);
-  if (!fields.ok) return refused(fields.error, event("create", null, externalIdOf(doc.value)));
+  const externalId = typeof doc.value.externalId === "string" ? doc.value.externalId : null;
+  if (!fields.ok) return refused(fields.error, event("create", null, externalId));
   const row: UserRow = { id: crypto.randomUUID(), orgId: ctx.orgId, ...fields.value, version: 1, createdAt: ctx.now, updatedAt: ctx.now };
   return {
     result: { ok: true, status: 201, user: row },
