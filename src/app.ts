@@ -2,7 +2,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
 import { jsonError } from "./http";
+import { accountRoutes } from "./account/routes";
 import { operator } from "./operator/routes";
+import { domainRoutes, organizationRoutes } from "./org/routes";
 import { errorResponse } from "./scim/errors";
 import { scim } from "./scim/routes";
 
@@ -15,6 +17,9 @@ app.use(async (c, next) => {
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 app.route("/api/operator", operator);
+app.route("/api", accountRoutes);
+app.route("/api/domains", domainRoutes);
+app.route("/api/organization", organizationRoutes);
 app.route("/scim/v2", scim);
 
 app.notFound((c) => jsonError(404, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`));

@@ -6,11 +6,15 @@ export const jsonError = (status: number, error: string, message: string, header
     headers: { "content-type": "application/json; charset=utf-8", ...headers },
   });
 
-/** Reads a JSON object body, or says why it cannot. */
-export async function readJsonObject(request: Request): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; response: Response }> {
+/** Reads a JSON object body, or says why it cannot; `allowEmpty` reads an empty body as `{}`. */
+export async function readJsonObject(
+  request: Request,
+  options: { allowEmpty?: boolean } = {},
+): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; response: Response }> {
   let body: unknown;
   try {
-    body = JSON.parse(await request.text());
+    const text = await request.text();
+    body = options.allowEmpty && text.trim() === "" ? {} : JSON.parse(text);
   } catch {
     return { ok: false, response: jsonError(400, "invalid_json", "The request body is not valid JSON.") };
   }

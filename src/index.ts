@@ -1,6 +1,8 @@
 /** Worker entry: HTTP through the app, the cron sweep, and the per-organization writer class. */
 import { app } from "./app";
+import { liveCheckDeps } from "./org/domains";
 import { canonicalScimUrl } from "./scim/routes";
+import { sweepDomains } from "./verify/sweep";
 
 export { OrgWriter } from "./writer/org-writer";
 
@@ -9,7 +11,8 @@ export default {
     const canonical = canonicalScimUrl(new URL(request.url));
     return app.fetch(canonical ? new Request(canonical, request) : request, env, ctx);
   },
-  async scheduled() {
-    // Domain re-verification joins the cron with the Organization Center.
+  async scheduled(controller, env) {
+    const report = await sweepDomains(env, liveCheckDeps(env), new Date(controller.scheduledTime));
+    console.log("domain sweep", JSON.stringify(report));
   },
 } satisfies ExportedHandler<Env>;

@@ -15,6 +15,8 @@ export const organizations = sqliteTable("organizations", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   settings: text("settings", { mode: "json" }).$type<OrgSettings>().notNull(),
+  // The code every domain of the organization publishes (`goto-verification-code=<uuid>`).
+  verificationCode: text("verification_code"),
   createdAt: text("created_at").notNull(),
   updatedAt: text("updated_at").notNull(),
 });
@@ -24,6 +26,8 @@ export const domains = sqliteTable(
   {
     id: text("id").primaryKey(),
     orgId: text("org_id").references(() => organizations.id, { onDelete: "cascade" }),
+    // The account that claimed the domain before it had an organization.
+    accountId: text("account_id").references(() => accounts.id, { onDelete: "cascade" }),
     domain: text("domain").notNull(),
     status: text("status", { enum: ["pending", "verified", "expired"] }).notNull(),
     verificationCode: text("verification_code"),
@@ -40,8 +44,64 @@ export const domains = sqliteTable(
     // A domain is verified by at most one organization.
     uniqueIndex("domains_verified_unique").on(t.domain).where(sql`status = 'verified'`),
     index("domains_org").on(t.orgId, t.domain),
+    index("domains_account").on(t.accountId, t.domain),
+    // The cron's work list: pending claims, oldest nextCheckAt first.
+    index("domains_due").on(t.status, t.nextCheckAt),
   ],
 );
+
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    // Lower-cased email: the key of the case-insensitive unique index.
+    emailKey: text("email_key").notNull(),
+    name: text("name"),
+    // `pbkdf2-sha256$<iterations>$<salt>$<hash>`: the parameters travel with the hash so they can be raised.
+    passwordHash: text("password_hash").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("accounts_email").on(t.emailKey)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [uniqueIndex("sessions_token").on(t.tokenHash), index("sessions_account").on(t.accountId)],
+);
+
+/** Admins of an organization; an account administers at most one organization. */
+export const orgAdmins = sqliteTable(
+  "org_admins",
+  {
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    permission: text("permission", { enum: ["read", "read-write"] }).notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.accountId] }), uniqueIndex("org_admins_account").on(t.accountId)],
+);
+
+/** Failed sign-ins per e-mail and per client address, for throttling. */
+export const loginFailures = sqliteTable("login_failures", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStart: text("window_start").notNull(),
+  lockedUntil: text("locked_until"),
+});
 
 export const users = sqliteTable(
   "users",
@@ -183,3 +243,4 @@ export type UserRow = typeof users.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;
 export type DomainRow = typeof domains.$inferSelect;
 export type OrganizationRow = typeof organizations.$inferSelect;
+export type AccountRow = typeof accounts.$inferSelect;

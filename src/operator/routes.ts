@@ -1,14 +1,16 @@
 /** Operator API (contract section 1): platform staff create organizations and SCIM tokens. */
-import { desc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
+import { orgWriter } from "../writer/stub";
 import { secretsEqual } from "../auth/secrets";
-import { domains, organizations, scimTokens } from "../db/schema";
+import { organizations } from "../db/schema";
 import { jsonError, readJsonObject } from "../http";
-import { domainView } from "../org/domain-view";
-import { readSettings, resolveSettings } from "../org/settings";
+import { readSettings } from "../org/settings";
+import { listScimTokens, readTokenRequest } from "../org/scim-tokens";
+import { organizationView } from "../org/view";
 import { bearerToken } from "../scim/auth";
 import { normalizeDomain } from "../verify/domain-name";
 
@@ -24,35 +26,9 @@ const operatorAuth = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const writerOf = (c: Context<AppEnv>, orgId: string) => c.env.ORG_WRITER.get(c.env.ORG_WRITER.idFromName(orgId));
-
-async function organizationView(db: D1Database, orgId: string) {
-  const d = drizzle(db);
-  const [orgs, domainRows] = await d.batch([
-    d.select().from(organizations).where(eq(organizations.id, orgId)),
-    d.select().from(domains).where(eq(domains.orgId, orgId)).orderBy(domains.domain),
-  ]);
-  const org = orgs[0];
-  if (!org) return undefined;
-  return {
-    id: org.id,
-    name: org.name,
-    domains: domainRows.map(domainView),
-    // Accounts that administer organizations arrive with the Organization Center.
-    admins: [] as unknown[],
-    settings: resolveSettings(org.settings),
-    createdAt: org.createdAt,
-  };
-}
+const writerOf = (c: Context<AppEnv>, orgId: string) => orgWriter(c.env, orgId);
 
 const notFound = (orgId: string) => jsonError(404, "not_found", `No organization ${orgId}.`);
-
-/** Reads an optional ISO date in the future. */
-function readExpiry(raw: unknown): { ok: true; value: string | null } | { ok: false } {
-  if (raw === undefined || raw === null) return { ok: true, value: null };
-  if (typeof raw !== "string" || Number.isNaN(Date.parse(raw)) || Date.parse(raw) <= Date.now()) return { ok: false };
-  return { ok: true, value: new Date(raw).toISOString() };
-}
 
 export const operator = new Hono<AppEnv>()
   .use(operatorAuth)
@@ -88,31 +64,16 @@ export const operator = new Hono<AppEnv>()
     const orgId = c.req.param("orgId");
     const read = await readJsonObject(c.req.raw);
     if (!read.ok) return read.response;
-    const { description, expiresAt } = read.body;
-    if (description !== undefined && description !== null && (typeof description !== "string" || description.length > 200)) {
-      return jsonError(400, "invalid_request", "description must be a string of at most 200 characters.");
-    }
-    const expiry = readExpiry(expiresAt);
-    if (!expiry.ok) return jsonError(400, "invalid_request", "expiresAt must be an ISO 8601 date in the future.");
+    const request = readTokenRequest(read.body);
+    if (!request.ok) return jsonError(400, "invalid_request", request.message);
     const exists = await drizzle(c.env.DB).select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).get();
     if (!exists) return notFound(orgId);
-    const token = await writerOf(c, orgId).createScimToken(orgId, { description: (description as string | undefined) ?? null, expiresAt: expiry.value }, ACTOR);
+    const token = await writerOf(c, orgId).createScimToken(orgId, { description: request.description, expiresAt: request.expiresAt }, ACTOR);
     return c.json(token, 201);
   })
   .get("/organizations/:orgId/scim-tokens", async (c) => {
     const orgId = c.req.param("orgId");
-    const rows = await drizzle(c.env.DB)
-      .select({
-        id: scimTokens.id,
-        description: scimTokens.description,
-        createdBy: scimTokens.createdBy,
-        createdAt: scimTokens.createdAt,
-        expiresAt: scimTokens.expiresAt,
-        revokedAt: scimTokens.revokedAt,
-      })
-      .from(scimTokens)
-      .where(eq(scimTokens.orgId, orgId))
-      .orderBy(desc(scimTokens.createdAt));
+    const rows = await listScimTokens(c.env.DB, orgId);
     return c.json({ tokens: rows });
   })
   .delete("/organizations/:orgId/scim-tokens/:tokenId", async (c) => {

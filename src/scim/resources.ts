@@ -3,6 +3,7 @@ import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { AppEnv } from "../app-env";
+import { orgWriter } from "../writer/stub";
 import type { GroupRow, UserRow } from "../db/schema";
 import type { FailedRequest, ScimWrite, ScimWriteResult } from "../writer/commands";
 import type { JsonObject } from "./attributes";
@@ -47,7 +48,7 @@ const readers: Record<ResourceKind, Reader> = {
   },
 };
 
-const writerOf = (c: Ctx) => c.env.ORG_WRITER.get(c.env.ORG_WRITER.idFromName(c.var.orgId));
+const writerOf = (c: Ctx) => orgWriter(c.env, c.var.orgId);
 
 const requestInfo = (c: Ctx) => ({ method: c.req.method, path: new URL(c.req.url).pathname, startedAt: c.var.startedAt });
 

@@ -2,7 +2,10 @@
 import { DurableObject } from "cloudflare:workers";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
-import { provisioningEvents } from "../db/schema";
+import { provisioningEvents, type DomainRow, type OrgSettings } from "../db/schema";
+import type { CheckResult } from "../verify/check";
+import { removeAdmin, setAdmin, updateOrganization, type AdminResult, type Permission } from "./admins";
+import { claimDomain, settleDomain, type Claimant, type ClaimResult } from "./domains";
 import type { ScimError } from "../scim/errors";
 import type { FailedRequest, ParsedWrite, RequestInfo, ScimWrite, ScimWriteResult } from "./commands";
 import { refused, type EventFields, type Outcome, type WriteContext } from "./context";
@@ -108,6 +111,31 @@ export class OrgWriter extends DurableObject<Env> {
   /** Revokes a SCIM token; it stops working at once. */
   revokeScimToken(orgId: string, tokenId: string, actor: string) {
     return this.serialize(() => revokeScimToken(this.context(orgId), tokenId, actor));
+  }
+
+  /** Claims a domain for an account or its organization. */
+  claimDomain(claimant: Claimant, domain: string, now: number): Promise<ClaimResult> {
+    return this.serialize(() => claimDomain(this.db, claimant, domain, new Date(now)));
+  }
+
+  /** Applies a verification check (or only the expiry rule) to a pending claim. */
+  settleDomain(domainId: string, check: CheckResult | null, now: number): Promise<DomainRow | undefined> {
+    return this.serialize(() => settleDomain(this.db, domainId, check, new Date(now)));
+  }
+
+  /** Renames the organization or changes its settings. */
+  updateOrganization(orgId: string, change: { name?: string; settings?: OrgSettings }, actor: string): Promise<void> {
+    return this.serialize(() => updateOrganization(this.db, orgId, change, actor, new Date()));
+  }
+
+  /** Adds an admin or changes an admin's permission. */
+  setAdmin(orgId: string, email: string, permission: Permission, actor: string): Promise<AdminResult> {
+    return this.serialize(() => setAdmin(this.db, orgId, email, permission, actor, new Date()));
+  }
+
+  /** Removes an admin (never the last one with read & write permission). */
+  removeAdmin(orgId: string, accountId: string, actor: string): Promise<AdminResult> {
+    return this.serialize(() => removeAdmin(this.db, orgId, accountId, actor, new Date()));
   }
 
   private logEntry(ctx: WriteContext, request: RequestInfo, fields: EventFields, status: number, detail: string | null) {

@@ -1,7 +1,8 @@
 /** Organization-level writes: creating an organization, issuing and revoking SCIM tokens. Every change is audited. */
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import { auditEvents, domains, organizations, scimTokens, type OrgSettings } from "../db/schema";
+import { domains, organizations, scimTokens, type OrgSettings } from "../db/schema";
 import { newSecret, sha256Hex } from "../auth/secrets";
+import { audit } from "./audit";
 import type { WriteContext } from "./context";
 
 export interface NewOrganization {
@@ -12,9 +13,6 @@ export interface NewOrganization {
 
 export type OrgResult = { ok: true } | { ok: false; status: 409; detail: string };
 
-function audit(ctx: WriteContext, actor: string, action: string, detail: Record<string, unknown>) {
-  return ctx.db.insert(auditEvents).values({ orgId: ctx.orgId, at: ctx.now, actor, action, detail });
-}
 
 /** Creates an organization whose domains an operator attests; 409 when another organization verified one. */
 export async function createOrganization(ctx: WriteContext, input: NewOrganization, actor: string): Promise<OrgResult> {
@@ -40,7 +38,7 @@ export async function createOrganization(ctx: WriteContext, input: NewOrganizati
         verifiedAt: ctx.now,
       }),
     ),
-    audit(ctx, actor, "organization.create", { name: input.name, domains: input.domains, settings: input.settings }),
+    audit(ctx.db, ctx.orgId, actor, "organization.create", { name: input.name, domains: input.domains, settings: input.settings }, ctx.now),
   ]);
   return { ok: true };
 }
@@ -63,7 +61,7 @@ export async function createScimToken(
       createdAt: ctx.now,
       expiresAt: input.expiresAt,
     }),
-    audit(ctx, actor, "scim-token.create", { tokenId: id, description: input.description, expiresAt: input.expiresAt }),
+    audit(ctx.db, ctx.orgId, actor, "scim-token.create", { tokenId: id, description: input.description, expiresAt: input.expiresAt }, ctx.now),
   ]);
   return { id, token };
 }
@@ -76,7 +74,7 @@ export async function revokeScimToken(ctx: WriteContext, tokenId: string, actor:
   if (!found) return false;
   await ctx.db.batch([
     ctx.db.update(scimTokens).set({ revokedAt: ctx.now }).where(active),
-    audit(ctx, actor, "scim-token.revoke", { tokenId }),
+    audit(ctx.db, ctx.orgId, actor, "scim-token.revoke", { tokenId }, ctx.now),
   ]);
   return true;
 }

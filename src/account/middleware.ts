@@ -1,0 +1,47 @@
+/** Authentication of Organization Center requests by session (Bearer token or cookie). */
+import { drizzle } from "drizzle-orm/d1";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
+import { jsonError } from "../http";
+import { membershipOf } from "./membership";
+import { accountOfSession, presentedSession } from "./sessions";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Whether a cookie-authenticated change comes from our own pages (a cross-site form cannot set Origin to us). */
+function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin") ?? request.headers.get("referer");
+  if (!origin) return false;
+  try {
+    return new URL(origin).origin === new URL(request.url).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** Requires a live session; sets the account, its session and its membership. */
+export const requireAccount = createMiddleware<AppEnv>(async (c, next) => {
+  const presented = presentedSession(c);
+  if (!presented) return jsonError(401, "unauthorized", "Sign in first: a session token is required.", { "www-authenticate": "Bearer" });
+  const db = drizzle(c.env.DB);
+  const found = await accountOfSession(db, presented.token, new Date());
+  if (!found) return jsonError(401, "unauthorized", "The session has expired or was ended; sign in again.", { "www-authenticate": "Bearer" });
+  if (presented.via === "cookie" && !SAFE_METHODS.has(c.req.method) && !sameOrigin(c.req.raw)) {
+    return jsonError(403, "cross_site_request", "Changes with a session cookie must come from this site.");
+  }
+  c.set("account", found.account);
+  c.set("sessionId", found.sessionId);
+  c.set("membership", await membershipOf(db, found.account.id));
+  await next();
+});
+
+/** Requires the caller to administer an organization; with "read-write", to be allowed to change it. */
+export const requireAdmin = (permission: "read" | "read-write") =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const membership = c.var.membership;
+    if (!membership) return jsonError(404, "no_organization", "Your account does not administer an organization yet: verify your domain first.");
+    if (permission === "read-write" && membership.permission !== "read-write") {
+      return jsonError(403, "read_only", "Your admin role has read permission only; this change needs read & write.");
+    }
+    await next();
+  });

@@ -1,0 +1,91 @@
+/** Organization Center API: domains and the caller's organization (contract section 2). */
+import { Hono, type Context } from "hono";
+import { requireAccount, requireAdmin } from "../account/middleware";
+import type { AppEnv } from "../app-env";
+import { jsonError, readJsonObject } from "../http";
+import { orgWriter } from "../writer/stub";
+import { domainView } from "./domain-view";
+import { claim, findDomain, listDomains, verifyNow, type DomainAction } from "./domains";
+import { listScimTokens, readTokenRequest } from "./scim-tokens";
+import { readSettings } from "./settings";
+import { organizationView } from "./view";
+
+type Ctx = Context<AppEnv>;
+
+const actorOf = (c: Ctx) => `account:${c.var.account.id}`;
+const orgIdOf = (c: Ctx) => c.var.membership!.orgId;
+
+/** A domain answer admins poll: never cached. */
+const domainJson = (c: Ctx, action: DomainAction<Parameters<typeof domainView>[0]>, status: 200 | 201 = 200) => {
+  if (!action.ok) return jsonError(action.status, action.error, action.message);
+  c.header("cache-control", "no-store");
+  return c.json(domainView(action.value), status);
+};
+
+export const domainRoutes = new Hono<AppEnv>()
+  .use(requireAccount)
+  .post("/", async (c) => {
+    const read = await readJsonObject(c.req.raw, { allowEmpty: true });
+    if (!read.ok) return read.response;
+    const result = await claim(c.env, c.var.account, c.var.membership, read.body.domain);
+    if (!result.ok) return jsonError(result.status, result.error, result.message);
+    return domainJson(c, { ok: true, value: result.value.domain }, result.value.created ? 201 : 200);
+  })
+  .get("/", async (c) => {
+    c.header("cache-control", "no-store");
+    return c.json({ domains: (await listDomains(c.env, c.var.account, c.var.membership)).map(domainView) });
+  })
+  .get("/:domain", async (c) => {
+    const row = await findDomain(c.env, c.var.account, c.var.membership, c.req.param("domain"));
+    return row ? domainJson(c, { ok: true, value: row }) : jsonError(404, "not_found", `You have no claim for ${c.req.param("domain")}.`);
+  })
+  .post("/:domain/verify", async (c) => domainJson(c, await verifyNow(c.env, c.var.account, c.var.membership, c.req.param("domain"))));
+
+export const organizationRoutes = new Hono<AppEnv>()
+  .use(requireAccount)
+  .get("/", requireAdmin("read"), async (c) => c.json(await organizationView(c.env.DB, orgIdOf(c))))
+  .patch("/", requireAdmin("read-write"), async (c) => {
+    const read = await readJsonObject(c.req.raw);
+    if (!read.ok) return read.response;
+    const { name, settings: rawSettings } = read.body;
+    if (name !== undefined && (typeof name !== "string" || name.trim() === "" || name.length > 200)) {
+      return jsonError(400, "invalid_request", "name must be a non-empty string of at most 200 characters.");
+    }
+    const settings = readSettings(rawSettings);
+    if (!settings.ok) return jsonError(400, "invalid_request", settings.message);
+    await orgWriter(c.env, orgIdOf(c)).updateOrganization(
+      orgIdOf(c),
+      { ...(typeof name === "string" ? { name: name.trim() } : {}), ...(rawSettings !== undefined ? { settings: settings.settings } : {}) },
+      actorOf(c),
+    );
+    return c.json(await organizationView(c.env.DB, orgIdOf(c)));
+  })
+  .post("/admins", requireAdmin("read-write"), async (c) => {
+    const read = await readJsonObject(c.req.raw);
+    if (!read.ok) return read.response;
+    const { email, permission } = read.body;
+    if (typeof email !== "string" || (permission !== "read" && permission !== "read-write")) {
+      return jsonError(400, "invalid_request", 'email and permission ("read" or "read-write") are required.');
+    }
+    const result = await orgWriter(c.env, orgIdOf(c)).setAdmin(orgIdOf(c), email, permission, actorOf(c));
+    if (!result.ok) return jsonError(result.status, result.status === 404 ? "not_found" : "conflict", result.detail);
+    return c.json(await organizationView(c.env.DB, orgIdOf(c)), 201);
+  })
+  .delete("/admins/:accountId", requireAdmin("read-write"), async (c) => {
+    const result = await orgWriter(c.env, orgIdOf(c)).removeAdmin(orgIdOf(c), c.req.param("accountId"), actorOf(c));
+    if (!result.ok) return jsonError(result.status, result.status === 404 ? "not_found" : "conflict", result.detail);
+    return c.body(null, 204);
+  })
+  .post("/scim-tokens", requireAdmin("read-write"), async (c) => {
+    const read = await readJsonObject(c.req.raw);
+    if (!read.ok) return read.response;
+    const request = readTokenRequest(read.body);
+    if (!request.ok) return jsonError(400, "invalid_request", request.message);
+    const token = await orgWriter(c.env, orgIdOf(c)).createScimToken(orgIdOf(c), { description: request.description, expiresAt: request.expiresAt }, actorOf(c));
+    return c.json(token, 201);
+  })
+  .get("/scim-tokens", requireAdmin("read"), async (c) => c.json({ tokens: await listScimTokens(c.env.DB, orgIdOf(c)) }))
+  .delete("/scim-tokens/:id", requireAdmin("read-write"), async (c) => {
+    const revoked = await orgWriter(c.env, orgIdOf(c)).revokeScimToken(orgIdOf(c), c.req.param("id"), actorOf(c));
+    return revoked ? c.body(null, 204) : jsonError(404, "not_found", `No active SCIM token ${c.req.param("id")}.`);
+  });
