@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../app-env";
+import { isUniqueViolation } from "../db/errors";
 import { accounts } from "../db/schema";
 import { jsonError, readJsonObject } from "../http";
 import { normalizeDomain } from "../verify/domain-name";
@@ -67,7 +68,7 @@ export async function signUp(env: Env, email: unknown, password: unknown, name: 
       createdAt: new Date().toISOString(),
     });
   } catch (e) {
-    if (e instanceof Error && /UNIQUE constraint failed/i.test(e.message)) {
+    if (isUniqueViolation(e)) {
       return { ok: false, status: 409, error: "email_taken", message: "An account with this e-mail already exists." };
     }
     throw e;

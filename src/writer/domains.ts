@@ -1,6 +1,7 @@
 /** Domain claims and their verification; the first verified domain of an account creates its organization. */
 import { and, eq, isNull } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { isUniqueViolation } from "../db/errors";
 import { audit } from "./audit";
 import { domains, orgAdmins, organizations, type DomainRow } from "../db/schema";
 import type { CheckResult } from "../verify/check";
@@ -16,7 +17,6 @@ export type ClaimResult =
   | { ok: true; created: boolean; domain: DomainRow }
   | { ok: false; status: 409; detail: string };
 
-const isUniqueViolation = (e: unknown) => e instanceof Error && /UNIQUE constraint failed/i.test(e.message);
 
 
 /** The domains a claimant owns: its organization's, or its own claims before it has one. */

@@ -2,6 +2,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
+import { isUniqueViolation } from "../db/errors";
 import { provisioningEvents, type DomainRow, type OrgSettings } from "../db/schema";
 import type { CheckResult } from "../verify/check";
 import { removeAdmin, setAdmin, updateOrganization, type AdminResult, type Permission } from "./admins";
@@ -24,8 +25,6 @@ const handlers: { [K in ScimWrite["kind"]]: (ctx: WriteContext, cmd: ParsedWrite
   deleteGroup,
 };
 
-/** A D1 failure that says a unique index refused the write. */
-const isUniqueViolation = (e: unknown) => e instanceof Error && /UNIQUE constraint failed/i.test(e.message);
 
 export class OrgWriter extends DurableObject<Env> {
   private readonly db = drizzle(this.env.DB);

@@ -58,3 +58,14 @@ export function entraUser(userName: string, extra: Record<string, unknown> = {})
 }
 
 export const json = async (r: Response) => (await r.json()) as Record<string, any>;
+
+/** Signs up and signs in; returns the session token (a Bearer token for /api). */
+export async function newAccount(email = `admin${crypto.randomUUID().slice(0, 8)}@${crypto.randomUUID().slice(0, 6)}.example.com`) {
+  const password = "correct horse battery staple";
+  const created = await send("POST", "/api/accounts", "", { email, password, name: "Ada Admin" });
+  if (created.status !== 201) throw new Error(`account not created: ${created.status} ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  const session = await send("POST", "/api/sessions", "", { email, password });
+  const { token } = (await session.json()) as { token: string };
+  return { id, email, password, token, domain: email.split("@")[1]! };
+}

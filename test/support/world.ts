@@ -1,0 +1,18 @@
+/** The outside world as the Worker's own fetch sees it, for tests that go through HTTP routes. */
+import { afterEach, vi } from "vitest";
+import { fakeWorld, resolverWith, type FakeWorld } from "./outside";
+
+/** Replaces the global fetch (the Worker runs in the test's isolate) with a fake world for this test. */
+export function stubWorld(): FakeWorld & { publishTxt(name: string, value: string): void } {
+  const world = fakeWorld();
+  const records: Record<string, string[]> = {};
+  // The resolvers of wrangler.toml's DOH_RESOLVERS.
+  world.on("cloudflare-dns.com", resolverWith(records, true));
+  world.on("dns.google", resolverWith(records, true));
+  vi.spyOn(globalThis, "fetch").mockImplementation(world.fetch);
+  return { ...world, publishTxt: (name, value) => (records[name] ??= []).push(`"${value}"`) };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
