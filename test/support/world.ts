@@ -16,3 +16,16 @@ export function stubWorld(): FakeWorld & { publishTxt(name: string, value: strin
 afterEach(() => {
   vi.restoreAllMocks();
 });
+
+/** An account that verified its e-mail domain and so administers a new organization. */
+export async function verifiedAdmin() {
+  const { newAccount, send } = await import("./client");
+  const world = stubWorld();
+  const admin = await newAccount();
+  const claimed = (await (await send("POST", "/api/domains", admin.token)).json()) as { verificationCode: string };
+  world.publishTxt(admin.domain, `goto-verification-code=${claimed.verificationCode}`);
+  const verified = await send("POST", `/api/domains/${admin.domain}/verify`, admin.token);
+  if (((await verified.json()) as { status: string }).status !== "verified") throw new Error("domain not verified");
+  const me = (await (await send("GET", "/api/me", admin.token)).json()) as { organization: { id: string } };
+  return { ...admin, orgId: me.organization.id, world };
+}
