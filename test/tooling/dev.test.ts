@@ -1,5 +1,5 @@
 // `npm run dev` on a fresh checkout: creates .dev.vars, applies migrations, serves on the port.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,6 +12,7 @@ for (const entry of ["package.json", "wrangler.toml", "tsconfig.json", "src", "m
 }
 symlinkSync(path.join(root, "node_modules"), path.join(checkout, "node_modules"), "dir");
 const port = 18000 + Math.floor(Math.random() * 1000);
+const dnsPort = port + 1000;
 const base = `http://127.0.0.1:${port}`;
 let running: ChildProcess | undefined;
 
@@ -21,7 +22,7 @@ function startDev(): Promise<string> {
     let output = "";
     const child = spawn(process.execPath, ["scripts/dev.mjs", "--ip", "127.0.0.1"], {
       cwd: checkout,
-      env: { ...process.env, PORT: String(port) },
+      env: { ...process.env, PORT: String(port), DNS_STUB_PORT: String(dnsPort) },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -71,6 +72,24 @@ describe("npm run dev", () => {
     });
     expect(created.status).toBe(201);
     expect((await fetch(`${base}/__scheduled?cron=*/5+*+*+*+*`)).status).toBe(200);
+
+    // Offline domain verification through the local DNS stub.
+    expect(readFileSync(path.join(checkout, ".dev.vars"), "utf8")).toContain(`DOH_RESOLVERS=http://127.0.0.1:${dnsPort}/dns-query`);
+    const api = (method: string, route: string, body?: unknown, bearer?: string) =>
+      fetch(`${base}${route}`, {
+        method,
+        headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    await api("POST", "/api/accounts", { email: "ada@offline.example", password: "offline password" });
+    const session = (await (await api("POST", "/api/sessions", { email: "ada@offline.example", password: "offline password" })).json()) as { token: string };
+    const claimed = (await (await api("POST", "/api/domains", {}, session.token)).json()) as { txtRecord: { value: string } };
+    const before = (await (await api("POST", "/api/domains/offline.example/verify", undefined, session.token)).json()) as { status: string; lastError: string };
+    expect(before.status).toBe("pending");
+    expect(before.lastError).toContain("NXDOMAIN");
+    execFileSync(process.execPath, ["scripts/dns-stub.mjs", "add", "offline.example", claimed.txtRecord.value], { cwd: checkout });
+    const after = (await (await api("POST", "/api/domains/offline.example/verify", undefined, session.token)).json()) as { status: string; method: string };
+    expect(after).toMatchObject({ status: "verified", method: "dns" });
 
     // A second start keeps the token and finds the migrations already applied.
     await stopDev();
