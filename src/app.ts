@@ -7,6 +7,7 @@ import { operator } from "./operator/routes";
 import { domainRoutes, organizationRoutes } from "./org/routes";
 import { errorResponse } from "./scim/errors";
 import { scim } from "./scim/routes";
+import { pages } from "./ui/routes";
 
 export const app = new Hono<AppEnv>();
 
@@ -21,6 +22,7 @@ app.route("/api", accountRoutes);
 app.route("/api/domains", domainRoutes);
 app.route("/api/organization", organizationRoutes);
 app.route("/scim/v2", scim);
+app.route("/", pages);
 
 app.notFound((c) => jsonError(404, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`));
 

@@ -1,0 +1,65 @@
+/** The frame of every page: head, navigation, a live region for status changes. */
+import type { Child } from "hono/jsx";
+import { CSRF_FIELD } from "./csrf";
+
+export interface Viewer {
+  email: string;
+  orgName: string | null;
+}
+
+export function Layout(props: { title: string; viewer?: Viewer; csrf?: string; children: Child }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · Organization Center`}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+        <script src="/assets/app.js" defer></script>
+      </head>
+      <body>
+        <header>
+          <div class="bar">
+            <a class="brand" href="/dashboard">
+              Organization Center
+            </a>
+            {props.viewer ? (
+              <nav aria-label="Main" class="nav">
+                <a href="/dashboard">Domains</a>
+                {props.viewer.orgName ? <a href="/organization">Organization</a> : null}
+                {props.viewer.orgName ? <a href="/organization/tokens">SCIM tokens</a> : null}
+                <form method="post" action="/logout" class="inline">
+                  <input type="hidden" name={CSRF_FIELD} value={props.csrf ?? ""} />
+                  <button type="submit" class="secondary flat">
+                    Sign out
+                  </button>
+                </form>
+              </nav>
+            ) : null}
+          </div>
+        </header>
+        <main id="main">
+          <p id="live" class="sr-only" role="status" aria-live="polite"></p>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+/** A form that carries the CSRF token. */
+export function Form(props: { action: string; csrf: string; class?: string; children: Child }) {
+  return (
+    <form method="post" action={props.action} class={props.class}>
+      <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
+      {props.children}
+    </form>
+  );
+}
+
+export const ErrorNote = (props: { message?: string | null }) =>
+  props.message ? (
+    <p class="error" role="alert">
+      {props.message}
+    </p>
+  ) : null;

@@ -1,0 +1,200 @@
+/** Page routes: forms post here, each handler calls the same logic as the JSON API and redirects (303). */
+import { drizzle } from "drizzle-orm/d1";
+import { Hono, type Context } from "hono";
+import { getCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import { secureHeaders } from "hono/secure-headers";
+import { membershipOf } from "../account/membership";
+import { clientAddress, signIn, signUp } from "../account/routes";
+import { accountOfSession, clearSessionCookie, endSession, SESSION_COOKIE, setSessionCookie } from "../account/sessions";
+import type { AppEnv } from "../app-env";
+import { claim, listDomains, verifyNow } from "../org/domains";
+import { listScimTokens, readTokenRequest } from "../org/scim-tokens";
+import { organizationView } from "../org/view";
+import { orgWriter } from "../writer/stub";
+import { SCRIPT, STYLESHEET } from "./assets";
+import { csrfToken, verifyCsrf } from "./csrf";
+import type { Viewer } from "./layout";
+import { DashboardPage, OrganizationPage, SignInPage, SignUpPage, TokensPage } from "./pages";
+
+type Ctx = Context<AppEnv>;
+
+export const pages = new Hono<AppEnv>();
+
+// Mounted at the root next to the APIs, so the pages' middleware names the pages' paths only.
+const PAGE_PATHS = ["/", "/login", "/signup", "/logout", "/dashboard", "/dashboard/*", "/organization", "/organization/*", "/assets/*"];
+
+const pageHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  },
+  xFrameOptions: "DENY",
+  referrerPolicy: "same-origin",
+});
+for (const path of PAGE_PATHS) pages.use(path, pageHeaders, verifyCsrf);
+
+pages.get("/assets/app.css", (c) => c.body(STYLESHEET, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=300" }));
+pages.get("/assets/app.js", (c) => c.body(SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=300" }));
+
+/** Form fields as strings (missing ones empty). */
+async function fields(c: Ctx): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
+}
+
+/** Requires a signed-in account (session cookie) for a page; otherwise to the sign-in page. */
+const signedIn = createMiddleware<AppEnv>(async (c, next) => {
+  const token = getCookie(c, SESSION_COOKIE);
+  const found = token ? await accountOfSession(drizzle(c.env.DB), token, new Date()) : undefined;
+  if (!found) return c.redirect("/login", 303);
+  c.set("account", found.account);
+  c.set("sessionId", found.sessionId);
+  c.set("membership", await membershipOf(drizzle(c.env.DB), found.account.id));
+  await next();
+});
+
+const viewerOf = (c: Ctx): Viewer => ({ email: c.var.account.email, orgName: c.var.membership?.orgName ?? null });
+const canWrite = (c: Ctx) => !c.var.membership || c.var.membership.permission === "read-write";
+const actorOf = (c: Ctx) => `account:${c.var.account.id}`;
+const readOnlyPage = (c: Ctx) => c.html("<!doctype html><title>Read only</title><p>Your admin role has read permission only.</p>", 403);
+
+pages.get("/", (c) => c.redirect(getCookie(c, SESSION_COOKIE) ? "/dashboard" : "/login", 303));
+
+pages.get("/login", (c) => c.html(<SignInPage csrf={csrfToken(c)} />));
+pages.post("/login", async (c) => {
+  const form = await fields(c);
+  const result = await signIn(c.env, form.email ?? "", form.password ?? "", clientAddress(c));
+  if (!result.ok) {
+    const error = result.status === 429 ? "Too many failed sign-ins. Wait a few minutes and try again." : "The e-mail or password is not correct.";
+    if (result.status === 429) c.header("retry-after", String(result.retryAfter));
+    return c.html(<SignInPage csrf={csrfToken(c)} error={error} email={form.email} />, result.status);
+  }
+  setSessionCookie(c, result.token);
+  return c.redirect("/dashboard", 303);
+});
+
+pages.get("/signup", (c) => c.html(<SignUpPage csrf={csrfToken(c)} />));
+pages.post("/signup", async (c) => {
+  const form = await fields(c);
+  const created = await signUp(c.env, form.email, form.password, form.name || undefined);
+  if (!created.ok) {
+    return c.html(<SignUpPage csrf={csrfToken(c)} error={created.message} email={form.email} name={form.name} />, created.status);
+  }
+  const session = await signIn(c.env, created.email, form.password ?? "", clientAddress(c));
+  if (!session.ok) return c.redirect("/login", 303);
+  setSessionCookie(c, session.token);
+  // GoTo's flow: the new account is asked to verify its e-mail domain straight away.
+  const found = await accountOfSession(drizzle(c.env.DB), session.token, new Date());
+  if (found) await claim(c.env, found.account, null, undefined);
+  return c.redirect("/dashboard", 303);
+});
+
+pages.post("/logout", signedIn, async (c) => {
+  await endSession(drizzle(c.env.DB), c.var.sessionId);
+  clearSessionCookie(c);
+  return c.redirect("/login", 303);
+});
+
+async function dashboard(c: Ctx, error?: string, status: 200 | 400 | 403 | 404 | 409 = 200) {
+  const email = c.var.account.email;
+  return c.html(
+    <DashboardPage
+      viewer={viewerOf(c)}
+      csrf={csrfToken(c)}
+      domains={await listDomains(c.env, c.var.account, c.var.membership)}
+      canWrite={canWrite(c)}
+      emailDomain={email.slice(email.lastIndexOf("@") + 1)}
+      {...(error ? { error } : {})}
+    />,
+    status,
+  );
+}
+
+pages.get("/dashboard", signedIn, (c) => dashboard(c));
+pages.post("/dashboard/domains", signedIn, async (c) => {
+  const form = await fields(c);
+  const result = await claim(c.env, c.var.account, c.var.membership, form.domain || undefined);
+  return result.ok ? c.redirect(`/dashboard#domain-${result.value.domain.domain}`, 303) : dashboard(c, result.message, result.status);
+});
+pages.post("/dashboard/domains/:domain/verify", signedIn, async (c) => {
+  const result = await verifyNow(c.env, c.var.account, c.var.membership, c.req.param("domain"));
+  return result.ok ? c.redirect(`/dashboard#domain-${result.value.domain}`, 303) : dashboard(c, result.message, result.status);
+});
+
+/** Pages of the caller's organization: admins only; changes need read & write. */
+const adminOnly = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.var.membership) return c.redirect("/dashboard", 303);
+  if (c.req.method === "POST" && c.var.membership.permission !== "read-write") return readOnlyPage(c);
+  await next();
+});
+
+async function organizationPage(c: Ctx, error?: string, status: 200 | 400 | 404 | 409 = 200) {
+  const org = await organizationView(c.env.DB, c.var.membership!.orgId);
+  if (!org) return c.redirect("/dashboard", 303);
+  return c.html(
+    <OrganizationPage viewer={viewerOf(c)} csrf={csrfToken(c)} org={org} canWrite={canWrite(c)} {...(error ? { error } : {})} />,
+    status,
+  );
+}
+
+pages.get("/organization", signedIn, adminOnly, (c) => organizationPage(c));
+pages.post("/organization", signedIn, adminOnly, async (c) => {
+  const form = await fields(c);
+  const name = (form.name ?? "").trim();
+  if (name === "" || name.length > 200) return organizationPage(c, "The name must have 1 to 200 characters.", 400);
+  const orgId = c.var.membership!.orgId;
+  await orgWriter(c.env, orgId).updateOrganization(orgId, { name, settings: { requireVerifiedDomain: form.requireVerifiedDomain === "true" } }, actorOf(c));
+  return c.redirect("/organization", 303);
+});
+pages.post("/organization/admins", signedIn, adminOnly, async (c) => {
+  const form = await fields(c);
+  const permission = form.permission === "read" ? "read" : "read-write";
+  const orgId = c.var.membership!.orgId;
+  const result = await orgWriter(c.env, orgId).setAdmin(orgId, form.email ?? "", permission, actorOf(c));
+  return result.ok ? c.redirect("/organization", 303) : organizationPage(c, result.detail, result.status);
+});
+pages.post("/organization/admins/:accountId/remove", signedIn, adminOnly, async (c) => {
+  const orgId = c.var.membership!.orgId;
+  const result = await orgWriter(c.env, orgId).removeAdmin(orgId, c.req.param("accountId"), actorOf(c));
+  if (!result.ok) return organizationPage(c, result.detail, result.status);
+  return c.redirect(c.req.param("accountId") === c.var.account.id ? "/dashboard" : "/organization", 303);
+});
+
+async function tokensPage(c: Ctx, extra: { created?: string; error?: string } = {}, status: 200 | 201 | 400 = 200) {
+  const orgId = c.var.membership!.orgId;
+  return c.html(
+    <TokensPage
+      viewer={viewerOf(c)}
+      csrf={csrfToken(c)}
+      tokens={await listScimTokens(c.env.DB, orgId)}
+      canWrite={canWrite(c)}
+      scimUrl={`${new URL(c.req.url).origin}/scim/v2`}
+      {...extra}
+    />,
+    status,
+  );
+}
+
+pages.get("/organization/tokens", signedIn, adminOnly, (c) => tokensPage(c));
+pages.post("/organization/tokens", signedIn, adminOnly, async (c) => {
+  const form = await fields(c);
+  const request = readTokenRequest({ description: form.description });
+  if (!request.ok) return tokensPage(c, { error: request.message }, 400);
+  const orgId = c.var.membership!.orgId;
+  const { token } = await orgWriter(c.env, orgId).createScimToken(orgId, { description: request.description, expiresAt: null }, actorOf(c));
+  // Shown in this answer only; nothing keeps it, so no redirect.
+  c.header("cache-control", "no-store");
+  return tokensPage(c, { created: token }, 201);
+});
+pages.post("/organization/tokens/:id/revoke", signedIn, adminOnly, async (c) => {
+  const orgId = c.var.membership!.orgId;
+  await orgWriter(c.env, orgId).revokeScimToken(orgId, c.req.param("id"), actorOf(c));
+  return c.redirect("/organization/tokens", 303);
+});
