@@ -31,6 +31,8 @@ button.danger { background:#fff; color:var(--bad); border-color:var(--bad); }
 .status-verified { background:#e5f5ea; color:var(--ok); }
 .status-expired { background:#fdecea; color:var(--bad); }
 .muted { color:var(--muted); font-size:.9rem; }
+.problem { color:var(--bad); }
+.problem:empty { display:none; }
 .record { display:grid; grid-template-columns: 7rem 1fr auto; gap:.25rem .75rem; align-items:center; margin:.5rem 0; }
 .record code, .secret { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; word-break:break-all; background:var(--bg); padding:.15rem .35rem; border-radius:4px; }
 .record button { margin:0; padding:.25rem .6rem; font-size:.85rem; }
@@ -88,6 +90,7 @@ document.querySelectorAll("[data-domain][data-status=pending]").forEach((card) =
         if (checkedEl) checkedEl.textContent = d.lastCheckedAt ? new Date(d.lastCheckedAt).toLocaleString() : "not yet";
         if (d.status !== "pending") {
           card.querySelectorAll("[data-while-pending]").forEach((el) => el.remove());
+          if (d.status === "verified") card.querySelectorAll("[data-when-verified]").forEach((el) => (el.hidden = false));
           const live = document.getElementById("live");
           if (live) live.textContent = domain + " is " + d.status + ".";
           return;

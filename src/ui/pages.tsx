@@ -74,6 +74,9 @@ function DomainCard(props: { row: DomainRow; csrf: string; canWrite: boolean }) 
           {d.status}
         </span>
       </h2>
+      <p class="notice" data-when-verified hidden>
+        Verified. <a href="/organization">Open your organization</a> or <a href="/organization/tokens">create a SCIM token</a>.
+      </p>
       {d.status === "verified" ? (
         <p class="muted">
           Verified {d.method === "operator" ? "by the operator" : `by ${d.method === "dns" ? "DNS TXT record" : "HTTP file"}`} on{" "}
@@ -98,7 +101,7 @@ function DomainCard(props: { row: DomainRow; csrf: string; canWrite: boolean }) 
               <span data-field="lastCheckedAt">{d.lastCheckedAt ?? "not yet"}</span>; next: {d.nextCheckAt ?? "none"}.
             </p>
           ) : null}
-          <p class="error-text" data-field="lastError" aria-live="polite">
+          <p class="problem" data-field="lastError" aria-live="polite">
             {d.lastError ?? ""}
           </p>
           {pending && props.canWrite ? (
@@ -133,7 +136,7 @@ export function DashboardPage(props: { viewer: Viewer; csrf: string; domains: Do
       {props.domains.map((row) => (
         <DomainCard row={row} csrf={props.csrf} canWrite={props.canWrite} />
       ))}
-      {props.canWrite ? (
+      {props.canWrite && (props.viewer.orgName || props.domains.every((d) => d.status === "expired")) ? (
         <section class="card" aria-labelledby="add-domain">
           <h2 id="add-domain">Add a domain</h2>
           <Form action="/dashboard/domains" csrf={props.csrf}>

@@ -1,64 +1,19 @@
 // `npm run dev` on a fresh checkout: creates .dev.vars, applies migrations, serves on the port.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { devServer } from "./dev-server";
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
-const checkout = mkdtempSync(path.join(tmpdir(), "edge-scim-dev-"));
-for (const entry of ["package.json", "wrangler.toml", "tsconfig.json", "src", "migrations", "scripts"]) {
-  cpSync(path.join(root, entry), path.join(checkout, entry), { recursive: true });
-}
-symlinkSync(path.join(root, "node_modules"), path.join(checkout, "node_modules"), "dir");
-const port = 18000 + Math.floor(Math.random() * 1000);
-const dnsPort = port + 1000;
-const base = `http://127.0.0.1:${port}`;
-let running: ChildProcess | undefined;
+const dev = devServer();
+const { checkout, base, dnsPort } = dev;
 
-/** Starts `npm run dev`'s script and resolves with its output once the server is ready. */
-function startDev(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const child = spawn(process.execPath, ["scripts/dev.mjs", "--ip", "127.0.0.1"], {
-      cwd: checkout,
-      env: { ...process.env, PORT: String(port), DNS_STUB_PORT: String(dnsPort) },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    running = child;
-    const timer = setTimeout(() => reject(new Error(`dev server not ready:\n${output}`)), 100_000);
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Ready on")) {
-        clearTimeout(timer);
-        resolve(output);
-      }
-    };
-    child.stdout!.on("data", collect);
-    child.stderr!.on("data", collect);
-    child.on("exit", (code) => reject(new Error(`dev exited with ${code}:\n${output}`)));
-  });
-}
-
-async function stopDev() {
-  const child = running;
-  if (!child?.pid) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  process.kill(-child.pid, "SIGTERM");
-  await exited;
-  running = undefined;
-}
-
-afterAll(async () => {
-  await stopDev();
-  rmSync(checkout, { recursive: true, force: true });
-});
+afterAll(() => dev.dispose());
 
 describe("npm run dev", () => {
   it("creates .dev.vars, applies migrations and serves the app with the cron route", async () => {
     expect(existsSync(path.join(checkout, ".dev.vars"))).toBe(false);
-    const output = await startDev();
+    const output = await dev.start();
     expect(output).toContain("Created");
     const token = readFileSync(path.join(checkout, ".dev.vars"), "utf8").match(/^OPERATOR_TOKEN=([0-9a-f]{64})$/m)?.[1];
     expect(token).toBeDefined();
@@ -92,8 +47,8 @@ describe("npm run dev", () => {
     expect(after).toMatchObject({ status: "verified", method: "dns" });
 
     // A second start keeps the token and finds the migrations already applied.
-    await stopDev();
-    await startDev();
+    await dev.stop();
+    await dev.start();
     expect(readFileSync(path.join(checkout, ".dev.vars"), "utf8")).toContain(`OPERATOR_TOKEN=${token}`);
     const again = await fetch(`${base}/api/operator/organizations`, {
       method: "POST",

@@ -1,0 +1,78 @@
+// The Organization Center in a real browser (Debian's chromium, driven by playwright-core) against
+// `npm run dev` and its local DNS stub: sign up, publish the record, watch the page turn verified.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { devServer, projectRoot } from "./dev-server";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const shots = path.join(projectRoot, "test-results");
+const dev = devServer();
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  await dev.start();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await dev.dispose();
+});
+
+describe("Organization Center in a browser", () => {
+  it("signs up by keyboard, verifies the domain live through the DNS stub, and creates a working SCIM token", async () => {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
+    const domain = `browser${Date.now().toString(36)}.example`;
+    await page.goto(`${dev.base}/signup`);
+
+    // Labels name every field, and the form is filled and sent from the keyboard alone.
+    await page.getByLabel("Name").focus();
+    await page.keyboard.type("Ada Browser");
+    await page.keyboard.press("Tab");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("email");
+    await page.keyboard.type(`ada@${domain}`);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("browser password 1");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`${dev.base}/dashboard`);
+
+    const card = page.locator(`[data-domain="${domain}"]`);
+    await expect.poll(() => card.locator("[data-field=status]").textContent()).toBe("pending");
+    const record = await card.locator("code").filter({ hasText: "goto-verification-code=" }).first().textContent();
+    expect(record).toMatch(/^goto-verification-code=[0-9a-f-]{36}$/);
+    await page.screenshot({ path: path.join(shots, "dashboard-pending.png"), fullPage: true });
+
+    // The page must not reload: a marker on the window survives until the status flips.
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = "same page"));
+    const published = await fetch(`${dev.dnsBase}/records`, { method: "POST", body: JSON.stringify({ name: domain, value: record }) });
+    expect(published.status).toBe(201);
+    expect((await fetch(`${dev.base}/__scheduled?cron=*/5+*+*+*+*`)).status).toBe(200);
+    await expect.poll(() => card.locator("[data-field=status]").textContent(), { timeout: 20_000 }).toBe("verified");
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe("same page");
+    await page.screenshot({ path: path.join(shots, "dashboard-verified.png"), fullPage: true });
+
+    await page.goto(`${dev.base}/organization/tokens`);
+    await page.getByLabel("Description").fill("Entra from the browser");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const token = await page.locator("code").filter({ hasText: /^scim_/ }).textContent();
+    const scim = await fetch(`${dev.base}/scim/v2/Users?filter=userName+eq+%22nobody%22`, { headers: { authorization: `Bearer ${token}` } });
+    expect(scim.status).toBe(200);
+    expect(((await scim.json()) as { totalResults: number }).totalResults).toBe(0);
+    await page.close();
+  });
+
+  it("fits a phone screen", async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
+    await page.goto(`${dev.base}/signup`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(shots, "signup-phone.png"), fullPage: true });
+    await page.close();
+  });
+});

@@ -1,0 +1,77 @@
+// Runs `npm run dev`'s script in a fresh copy of the project, as a developer's first start would.
+import { spawn, type ChildProcess } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+
+export interface DevServer {
+  checkout: string;
+  base: string;
+  dnsBase: string;
+  dnsPort: number;
+  output: () => string;
+  start(): Promise<string>;
+  stop(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** A dev server on free-ish ports in a temporary checkout (node_modules shared by a link). */
+export function devServer(): DevServer {
+  const checkout = mkdtempSync(path.join(tmpdir(), "edge-scim-dev-"));
+  for (const entry of ["package.json", "wrangler.toml", "tsconfig.json", "src", "migrations", "scripts"]) {
+    cpSync(path.join(projectRoot, entry), path.join(checkout, entry), { recursive: true });
+  }
+  symlinkSync(path.join(projectRoot, "node_modules"), path.join(checkout, "node_modules"), "dir");
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  const dnsPort = port + 1000;
+  let running: ChildProcess | undefined;
+  let output = "";
+
+  const start = () =>
+    new Promise<string>((resolve, reject) => {
+      output = "";
+      const child = spawn(process.execPath, ["scripts/dev.mjs", "--ip", "127.0.0.1"], {
+        cwd: checkout,
+        env: { ...process.env, PORT: String(port), DNS_STUB_PORT: String(dnsPort) },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      });
+      running = child;
+      const timer = setTimeout(() => reject(new Error(`dev server not ready:\n${output}`)), 100_000);
+      const collect = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes("Ready on")) {
+          clearTimeout(timer);
+          resolve(output);
+        }
+      };
+      child.stdout!.on("data", collect);
+      child.stderr!.on("data", collect);
+      child.on("exit", (code) => reject(new Error(`dev exited with ${code}:\n${output}`)));
+    });
+
+  const stop = async () => {
+    const child = running;
+    if (!child?.pid) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    process.kill(-child.pid, "SIGTERM");
+    await exited;
+    running = undefined;
+  };
+
+  return {
+    checkout,
+    base: `http://127.0.0.1:${port}`,
+    dnsBase: `http://127.0.0.1:${dnsPort}`,
+    dnsPort,
+    output: () => output,
+    start,
+    stop,
+    dispose: async () => {
+      await stop();
+      rmSync(checkout, { recursive: true, force: true });
+    },
+  };
+}
