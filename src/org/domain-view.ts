@@ -12,6 +12,8 @@ export function domainView(row: DomainRow) {
     txtRecord: value ? { name: row.domain, type: "TXT", value } : null,
     httpFile: value ? { url: `http://${row.domain}/goto-verification-code.txt`, contents: value } : null,
     method: row.method,
+    // Whether the DNS answer that verified the domain was DNSSEC-validated (the resolver's AD flag).
+    dnssec: row.method === "dns" ? row.dnssec : null,
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     verifiedAt: row.verifiedAt,

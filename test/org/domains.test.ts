@@ -63,7 +63,7 @@ describe("domain claims", () => {
 
     world.publishTxt(admin.domain, `goto-verification-code=${claimed.verificationCode}`);
     const verified = await json(await send("POST", `/api/domains/${admin.domain}/verify`, admin.token));
-    expect(verified).toMatchObject({ status: "verified", method: "dns", lastError: null, nextCheckAt: null });
+    expect(verified).toMatchObject({ status: "verified", method: "dns", dnssec: true, lastError: null, nextCheckAt: null });
     const me = await json(await send("GET", "/api/me", admin.token));
     expect(me.organization).toMatchObject({ name: admin.domain, role: "admin", permission: "read-write" });
     const org = await json(await send("GET", "/api/organization", admin.token));
