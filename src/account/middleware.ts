@@ -1,5 +1,6 @@
 /** Authentication of Organization Center requests by session (Bearer token or cookie). */
 import { drizzle } from "drizzle-orm/d1";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { jsonError } from "../http";
@@ -19,19 +20,27 @@ function sameOrigin(request: Request): boolean {
   }
 }
 
-/** Requires a live session; sets the account, its session and its membership. */
-export const requireAccount = createMiddleware<AppEnv>(async (c, next) => {
-  const presented = presentedSession(c);
-  if (!presented) return jsonError(401, "unauthorized", "Sign in first: a session token is required.", { "www-authenticate": "Bearer" });
+/** Looks up a session token; when it is live, sets the account, its session and its membership. */
+export async function authenticate(c: Context<AppEnv>, token: string): Promise<boolean> {
   const db = drizzle(c.env.DB);
-  const found = await accountOfSession(db, presented.token, new Date());
-  if (!found) return jsonError(401, "unauthorized", "The session has expired or was ended; sign in again.", { "www-authenticate": "Bearer" });
-  if (presented.via === "cookie" && !SAFE_METHODS.has(c.req.method) && !sameOrigin(c.req.raw)) {
-    return jsonError(403, "cross_site_request", "Changes with a session cookie must come from this site.");
-  }
+  const found = await accountOfSession(db, token, new Date());
+  if (!found) return false;
   c.set("account", found.account);
   c.set("sessionId", found.sessionId);
   c.set("membership", await membershipOf(db, found.account.id));
+  return true;
+}
+
+/** Requires a live session (Bearer or cookie) on an API route. */
+export const requireAccount = createMiddleware<AppEnv>(async (c, next) => {
+  const presented = presentedSession(c);
+  if (!presented) return jsonError(401, "unauthorized", "Sign in first: a session token is required.", { "www-authenticate": "Bearer" });
+  if (presented.via === "cookie" && !SAFE_METHODS.has(c.req.method) && !sameOrigin(c.req.raw)) {
+    return jsonError(403, "cross_site_request", "Changes with a session cookie must come from this site.");
+  }
+  if (!(await authenticate(c, presented.token))) {
+    return jsonError(401, "unauthorized", "The session has expired or was ended; sign in again.", { "www-authenticate": "Bearer" });
+  }
   await next();
 });
 

@@ -4,7 +4,7 @@ import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
-import { membershipOf } from "../account/membership";
+import { authenticate } from "../account/middleware";
 import { clientAddress, signIn, signUp } from "../account/routes";
 import { accountOfSession, clearSessionCookie, endSession, SESSION_COOKIE, setSessionCookie } from "../account/sessions";
 import type { AppEnv } from "../app-env";
@@ -52,11 +52,7 @@ async function fields(c: Ctx): Promise<Record<string, string>> {
 /** Requires a signed-in account (session cookie) for a page; otherwise to the sign-in page. */
 const signedIn = createMiddleware<AppEnv>(async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
-  const found = token ? await accountOfSession(drizzle(c.env.DB), token, new Date()) : undefined;
-  if (!found) return c.redirect("/login", 303);
-  c.set("account", found.account);
-  c.set("sessionId", found.sessionId);
-  c.set("membership", await membershipOf(drizzle(c.env.DB), found.account.id));
+  if (!token || !(await authenticate(c, token))) return c.redirect("/login", 303);
   await next();
 });
 
