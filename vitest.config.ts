@@ -13,7 +13,13 @@ export default defineConfig(async () => {
               main: "./src/index.ts",
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { OPERATOR_TOKEN: "test-operator-token", TEST_MIGRATIONS: migrations },
+                bindings: {
+                  OPERATOR_TOKEN: "test-operator-token",
+                  KEY_ENCRYPTION_SECRET: "test-key-encryption-secret",
+                  // Revocation is checked on every request in tests; production trusts a check for 60 s.
+                  REVOCATION_CHECK_SECONDS: "0",
+                  TEST_MIGRATIONS: migrations,
+                },
               },
             }),
           ],

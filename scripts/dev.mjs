@@ -23,6 +23,7 @@ function ensureDevVar(name, value, why) {
 }
 
 ensureDevVar("OPERATOR_TOKEN", randomBytes(32).toString("hex"), "a random token (the operator API's Bearer token).");
+ensureDevVar("KEY_ENCRYPTION_SECRET", randomBytes(32).toString("hex"), "a random secret that seals the access-token signing keys.");
 ensureDevVar(
   "DOH_RESOLVERS",
   `http://127.0.0.1:${DNS_PORT}/dns-query`,

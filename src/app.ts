@@ -3,6 +3,8 @@ import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
 import { jsonError } from "./http";
 import { accountRoutes } from "./account/routes";
+import { authorizeRoutes } from "./oauth/authorize-routes";
+import { oauthTokenRoutes } from "./oauth/token-routes";
 import { operator } from "./operator/routes";
 import { domainRoutes, organizationRoutes } from "./org/routes";
 import { errorResponse } from "./scim/errors";
@@ -22,6 +24,8 @@ app.route("/api", accountRoutes);
 app.route("/api/domains", domainRoutes);
 app.route("/api/organization", organizationRoutes);
 app.route("/scim/v2", scim);
+app.route("/", oauthTokenRoutes);
+app.route("/", authorizeRoutes);
 app.route("/", pages);
 
 app.notFound((c) => jsonError(404, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`));

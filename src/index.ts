@@ -3,6 +3,7 @@ import { app } from "./app";
 import { liveCheckDeps } from "./org/domains";
 import { canonicalScimUrl } from "./scim/routes";
 import { sweepDomains } from "./verify/sweep";
+import { keyWriter } from "./writer/stub";
 
 export { OrgWriter } from "./writer/org-writer";
 
@@ -12,7 +13,9 @@ export default {
     return app.fetch(canonical ? new Request(canonical, request) : request, env, ctx);
   },
   async scheduled(controller, env) {
-    const report = await sweepDomains(env, liveCheckDeps(env), new Date(controller.scheduledTime));
+    const now = new Date(controller.scheduledTime);
+    await keyWriter(env).rotateSigningKeys(now.getTime());
+    const report = await sweepDomains(env, liveCheckDeps(env), now);
     console.log("domain sweep", JSON.stringify(report));
   },
 } satisfies ExportedHandler<Env>;

@@ -244,3 +244,97 @@ export type GroupRow = typeof groups.$inferSelect;
 export type DomainRow = typeof domains.$inferSelect;
 export type OrganizationRow = typeof organizations.$inferSelect;
 export type AccountRow = typeof accounts.$inferSelect;
+
+/** OAuth clients: platform clients (code grant, e.g. Entra's gallery app) and organization SCIM clients (client credentials). */
+export const oauthClients = sqliteTable(
+  "oauth_clients",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: ["platform", "organization"] }).notNull(),
+    // Set for organization clients only.
+    orgId: text("org_id").references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("oauth_clients_org").on(t.orgId)],
+);
+
+/** Client secrets, several per client for rotation, each expiring; SHA-256 hashes only. */
+export const oauthClientSecrets = sqliteTable(
+  "oauth_client_secrets",
+  {
+    id: text("id").primaryKey(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: "cascade" }),
+    secretHash: text("secret_hash").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("oauth_client_secrets_client").on(t.clientId), uniqueIndex("oauth_client_secrets_hash").on(t.secretHash)],
+);
+
+/** A grant: what a client may do in an organization, on whose authority; revoking it ends every token of it. */
+export const oauthGrants = sqliteTable(
+  "oauth_grants",
+  {
+    id: text("id").primaryKey(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: "cascade" }),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    // The admin who authorized (code grant); null for client credentials.
+    accountId: text("account_id").references(() => accounts.id, { onDelete: "cascade" }),
+    scope: text("scope").notNull(),
+    createdAt: text("created_at").notNull(),
+    lastUsedAt: text("last_used_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("oauth_grants_org").on(t.orgId), index("oauth_grants_client").on(t.clientId)],
+);
+
+/** Authorization codes: single use, short-lived, stored hashed. */
+export const oauthCodes = sqliteTable("oauth_codes", {
+  codeHash: text("code_hash").primaryKey(),
+  grantId: text("grant_id")
+    .notNull()
+    .references(() => oauthGrants.id, { onDelete: "cascade" }),
+  clientId: text("client_id").notNull(),
+  redirectUri: text("redirect_uri"),
+  codeChallenge: text("code_challenge"),
+  expiresAt: text("expires_at").notNull(),
+  usedAt: text("used_at"),
+});
+
+/** Refresh tokens, rotated on every use; a rotated one presented again revokes its grant. */
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    grantId: text("grant_id")
+      .notNull()
+      .references(() => oauthGrants.id, { onDelete: "cascade" }),
+    createdAt: text("created_at").notNull(),
+    rotatedAt: text("rotated_at"),
+  },
+  (t) => [index("refresh_tokens_grant").on(t.grantId)],
+);
+
+/** Access-token signing keys (ES256); the private key is stored encrypted with a Worker secret. */
+export const signingKeys = sqliteTable("signing_keys", {
+  kid: text("kid").primaryKey(),
+  publicJwk: text("public_jwk", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  privateJwkSealed: text("private_jwk_sealed").notNull(),
+  createdAt: text("created_at").notNull(),
+  // After this the key no longer signs; its public key stays published until dropAfter.
+  retiresAt: text("retires_at").notNull(),
+  dropAfter: text("drop_after").notNull(),
+});
+
+export type OAuthClientRow = typeof oauthClients.$inferSelect;
+export type OAuthGrantRow = typeof oauthGrants.$inferSelect;

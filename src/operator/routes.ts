@@ -11,6 +11,7 @@ import { jsonError, readJsonObject } from "../http";
 import { readSettings } from "../org/settings";
 import { listScimTokens, readTokenRequest } from "../org/scim-tokens";
 import { organizationView } from "../org/view";
+import { isRegistrableRedirect, registerPlatformClient } from "../oauth/clients";
 import { bearerToken } from "../scim/auth";
 import { normalizeDomain } from "../verify/domain-name";
 
@@ -55,6 +56,18 @@ export const operator = new Hono<AppEnv>()
     if (!created.ok) return jsonError(409, "domain_taken", created.detail);
     const view = await organizationView(c.env.DB, orgId);
     return c.json({ id: orgId, name: view!.name, domains: view!.domains, settings: view!.settings }, 201);
+  })
+  .post("/oauth-clients", async (c) => {
+    const read = await readJsonObject(c.req.raw);
+    if (!read.ok) return read.response;
+    const { name, redirectUris } = read.body;
+    if (typeof name !== "string" || name.trim() === "" || name.length > 200) {
+      return jsonError(400, "invalid_request", "name must be a non-empty string of at most 200 characters.");
+    }
+    if (!Array.isArray(redirectUris) || redirectUris.length === 0 || redirectUris.length > 10 || !redirectUris.every(isRegistrableRedirect)) {
+      return jsonError(400, "invalid_redirect_uri", "redirectUris must list 1 to 10 absolute https URIs (http only on localhost), without fragments.");
+    }
+    return c.json(await registerPlatformClient(c.env, name.trim(), [...new Set(redirectUris)], ACTOR), 201);
   })
   .get("/organizations/:orgId", async (c) => {
     const view = await organizationView(c.env.DB, c.req.param("orgId"));

@@ -5,6 +5,8 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { sha256Hex } from "../auth/secrets";
 import { scimTokens } from "../db/schema";
+import { looksLikeJwt, verifyAccessToken } from "../oauth/access-tokens";
+import { grantStanding } from "../oauth/grant-check";
 import { errorResponse } from "./errors";
 
 /** The token of an `Authorization: Bearer <token>` header. */
@@ -33,12 +35,31 @@ export async function organizationOfScimToken(db: D1Database, token: string): Pr
 const unauthorized = (detail: string) =>
   errorResponse({ status: 401, detail }, { "www-authenticate": 'Bearer realm="scim"' });
 
-/** Requires a valid token and records its organization for the handlers. */
+const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Requires a SCIM token or an OAuth access token and records its organization. Access tokens are
+ * verified locally; tokens of read-only admins may read but not write.
+ */
 export const scimAuth = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerToken(c.req.header("authorization"));
   if (!token) return unauthorized("A Bearer token is required.");
-  const orgId = await organizationOfScimToken(c.env.DB, token);
-  if (!orgId) return unauthorized("The Bearer token is not valid, expired or revoked.");
-  c.set("orgId", orgId);
+  if (looksLikeJwt(token)) {
+    const verified = await verifyAccessToken(c.env, c.req.url, token);
+    if (!verified.ok) return unauthorized(verified.reason);
+    const standing = await grantStanding(c.env, verified.claims);
+    if (!standing.ok) return unauthorized(standing.reason);
+    if (!standing.canWrite && WRITES.has(c.req.method)) {
+      return errorResponse({
+        status: 403,
+        detail: "This access token was authorized by an admin with read permission only; writes need an admin with read & write permission.",
+      });
+    }
+    c.set("orgId", verified.claims.org);
+  } else {
+    const orgId = await organizationOfScimToken(c.env.DB, token);
+    if (!orgId) return unauthorized("The Bearer token is not valid, expired or revoked.");
+    c.set("orgId", orgId);
+  }
   await next();
 });

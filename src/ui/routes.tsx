@@ -22,7 +22,19 @@ type Ctx = Context<AppEnv>;
 export const pages = new Hono<AppEnv>();
 
 // Mounted at the root next to the APIs, so the pages' middleware names the pages' paths only.
-const PAGE_PATHS = ["/", "/login", "/signup", "/logout", "/dashboard", "/dashboard/*", "/organization", "/organization/*", "/assets/*"];
+const PAGE_PATHS = [
+  "/",
+  "/login",
+  "/signup",
+  "/logout",
+  "/dashboard",
+  "/dashboard/*",
+  "/organization",
+  "/organization/*",
+  "/oauth/authorize",
+  "/oauth/authorize/*",
+  "/assets/*",
+];
 
 const pageHeaders = secureHeaders({
   contentSecurityPolicy: {

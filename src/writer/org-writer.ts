@@ -4,8 +4,10 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import { isUniqueViolation } from "../db/errors";
 import { provisioningEvents, type DomainRow, type OrgSettings } from "../db/schema";
+import { rotateSigningKeys } from "../oauth/keys";
 import type { CheckResult } from "../verify/check";
 import { removeAdmin, setAdmin, updateOrganization, type AdminResult, type Permission } from "./admins";
+import { addClientSecret, authorizeCode, createOrgClient, redeemCode, removeClientSecret, revokeGrant, rotateRefresh, touchGrant } from "./oauth";
 import { claimDomain, settleDomain, type Claimant, type ClaimResult } from "./domains";
 import type { ScimError } from "../scim/errors";
 import type { FailedRequest, ParsedWrite, RequestInfo, ScimWrite, ScimWriteResult } from "./commands";
@@ -135,6 +137,51 @@ export class OrgWriter extends DurableObject<Env> {
   /** Removes an admin (never the last one with read & write permission). */
   removeAdmin(orgId: string, accountId: string, actor: string): Promise<AdminResult> {
     return this.serialize(() => removeAdmin(this.db, orgId, accountId, actor, new Date()));
+  }
+
+  /** Creates an organization SCIM client (client credentials). */
+  createOrgClient(orgId: string, name: string, actor: string) {
+    return this.serialize(() => createOrgClient(this.db, orgId, name, actor, new Date()));
+  }
+
+  /** Adds a secret to an organization client, for rotation. */
+  addClientSecret(orgId: string, clientId: string, days: number, actor: string) {
+    return this.serialize(() => addClientSecret(this.db, orgId, clientId, days, actor, new Date()));
+  }
+
+  /** Removes a client secret. */
+  removeClientSecret(orgId: string, clientId: string, secretId: string, actor: string) {
+    return this.serialize(() => removeClientSecret(this.db, orgId, clientId, secretId, actor, new Date()));
+  }
+
+  /** Records consent: a grant and its authorization code. */
+  authorizeCode(orgId: string, request: { clientId: string; accountId: string; redirectUri: string | null; codeChallenge: string | null }) {
+    return this.serialize(() => authorizeCode(this.db, orgId, request, new Date()));
+  }
+
+  /** Redeems an authorization code (once). */
+  redeemCode(orgId: string, codeHash: string, presented: { clientId: string; redirectUri: string | null; verifier: string | null }) {
+    return this.serialize(() => redeemCode(this.db, orgId, codeHash, presented, new Date()));
+  }
+
+  /** Rotates a refresh token; serialized here, so two concurrent refreshes never both succeed. */
+  rotateRefresh(orgId: string, tokenHash: string, clientId: string) {
+    return this.serialize(() => rotateRefresh(this.db, orgId, tokenHash, clientId, new Date()));
+  }
+
+  /** Revokes a grant. */
+  revokeGrant(orgId: string, grantId: string, actor: string) {
+    return this.serialize(() => revokeGrant(this.db, orgId, grantId, actor, new Date()));
+  }
+
+  /** Marks a grant used. */
+  touchGrant(grantId: string) {
+    return this.serialize(() => touchGrant(this.db, grantId, new Date()));
+  }
+
+  /** Rotates the access-token signing keys (this object is the key writer). */
+  rotateSigningKeys(now: number): Promise<void> {
+    return this.serialize(() => rotateSigningKeys(this.env.DB, this.env.KEY_ENCRYPTION_SECRET, new Date(now)));
   }
 
   private logEntry(ctx: WriteContext, request: RequestInfo, fields: EventFields, status: number, detail: string | null) {

@@ -9,3 +9,6 @@ export const accountWriter = (env: Env, accountId: string) => env.ORG_WRITER.get
 /** The writer responsible for a domain claim. */
 export const domainWriter = (env: Env, claim: { orgId: string | null; accountId: string | null }) =>
   claim.orgId ? orgWriter(env, claim.orgId) : accountWriter(env, claim.accountId ?? "");
+
+/** The writer that serializes signing-key rotation. */
+export const keyWriter = (env: Env) => env.ORG_WRITER.get(env.ORG_WRITER.idFromName("signing-keys"));

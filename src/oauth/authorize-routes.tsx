@@ -1,0 +1,109 @@
+/** GET /oauth/authorize and its identifier-first sign-in, consent and decision steps. */
+import { Hono, type Context } from "hono";
+import { getCookie } from "hono/cookie";
+import { authenticate } from "../account/middleware";
+import { clientAddress, signIn } from "../account/routes";
+import { SESSION_COOKIE, setSessionCookie } from "../account/sessions";
+import type { AppEnv } from "../app-env";
+import { csrfToken } from "../ui/csrf";
+import { ConsentPage, IdentifierPage, PasswordPage, StopPage } from "../ui/oauth-pages";
+import { orgWriter } from "../writer/stub";
+import { issuerOf } from "./access-tokens";
+import { checkAuthorizationRequest, redirectTo, type AuthorizationRequest } from "./authorize";
+
+type Ctx = Context<AppEnv>;
+
+/** Checks the request; answers with a page or a redirect when it cannot go on. */
+async function checked(c: Ctx, query: string): Promise<{ request: AuthorizationRequest } | { response: Response }> {
+  const check = await checkAuthorizationRequest(c.env, query);
+  if (check.kind === "page") return { response: await c.html(<StopPage title="Cannot continue" message={check.message} />, 400) };
+  if (check.kind === "redirect-error") {
+    const to = redirectTo(check.request, issuerOf(c.req.url), { error: check.error, error_description: check.description });
+    return { response: c.redirect(to, 303) };
+  }
+  return { request: check.request };
+}
+
+async function formOf(c: Ctx): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
+}
+
+/** With a session: consent, or the page that says an admin role is needed. Without: the identifier page. */
+async function nextStep(c: Ctx, request: AuthorizationRequest): Promise<Response> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token || !(await authenticate(c, token))) {
+    return c.html(<IdentifierPage csrf={csrfToken(c)} query={request.query} client={request.client.name} />);
+  }
+  const membership = c.var.membership;
+  if (!membership) {
+    return c.html(
+      <StopPage
+        title="Organization admin role needed"
+        message="To connect provisioning, your account needs the organization admin role with read & write permission. Verify your organization's domain in the Organization Center, or ask an admin of your organization to add you."
+      />,
+      403,
+    );
+  }
+  return c.html(
+    <ConsentPage
+      csrf={csrfToken(c)}
+      query={request.query}
+      client={request.client.name}
+      org={membership.orgName}
+      email={c.var.account.email}
+      readOnly={membership.permission === "read"}
+    />,
+  );
+}
+
+export const authorizeRoutes = new Hono<AppEnv>()
+  .get("/oauth/authorize", async (c) => {
+    const result = await checked(c, new URL(c.req.url).search.replace(/^\?/, ""));
+    return "response" in result ? result.response : nextStep(c, result.request);
+  })
+  .post("/oauth/authorize/identify", async (c) => {
+    const form = await formOf(c);
+    const result = await checked(c, form.request ?? "");
+    if ("response" in result) return result.response;
+    const username = (form.username ?? "").trim();
+    if (username === "") {
+      return c.html(<IdentifierPage csrf={csrfToken(c)} query={result.request.query} client={result.request.client.name} error="Enter your user name." />, 400);
+    }
+    // The next page is the same whether or not the account exists.
+    return c.html(<PasswordPage csrf={csrfToken(c)} query={result.request.query} client={result.request.client.name} username={username} />);
+  })
+  .post("/oauth/authorize/password", async (c) => {
+    const form = await formOf(c);
+    const result = await checked(c, form.request ?? "");
+    if ("response" in result) return result.response;
+    const { request } = result;
+    const username = form.username ?? "";
+    const outcome = await signIn(c.env, username, form.password ?? "", clientAddress(c));
+    if (!outcome.ok) {
+      const error =
+        outcome.status === 429 ? "Too many failed sign-ins. Wait a few minutes and try again." : "The user name or password is not correct.";
+      if (outcome.status === 429) c.header("retry-after", String(outcome.retryAfter));
+      return c.html(<PasswordPage csrf={csrfToken(c)} query={request.query} client={request.client.name} username={username} error={error} />, outcome.status);
+    }
+    setSessionCookie(c, outcome.token);
+    return c.redirect(`/oauth/authorize?${request.query}`, 303);
+  })
+  .post("/oauth/authorize/decision", async (c) => {
+    const form = await formOf(c);
+    const result = await checked(c, form.request ?? "");
+    if ("response" in result) return result.response;
+    const { request } = result;
+    const issuer = issuerOf(c.req.url);
+    if (form.decision !== "allow") return c.redirect(redirectTo(request, issuer, { error: "access_denied", error_description: "The admin denied access." }), 303);
+    const token = getCookie(c, SESSION_COOKIE);
+    if (!token || !(await authenticate(c, token)) || !c.var.membership) return nextStep(c, request);
+    const orgId = c.var.membership.orgId;
+    const code = await orgWriter(c.env, orgId).authorizeCode(orgId, {
+      clientId: request.client.id,
+      accountId: c.var.account.id,
+      redirectUri: request.redirectUriGiven ? request.redirectUri : null,
+      codeChallenge: request.codeChallenge,
+    });
+    return c.redirect(redirectTo(request, issuer, { code }), 303);
+  });
