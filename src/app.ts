@@ -9,6 +9,7 @@ import { operator } from "./operator/routes";
 import { domainRoutes, organizationRoutes } from "./org/routes";
 import { errorResponse } from "./scim/errors";
 import { scim } from "./scim/routes";
+import { guardPages } from "./ui/guard";
 import { pages } from "./ui/routes";
 
 export const app = new Hono<AppEnv>();
@@ -19,6 +20,7 @@ app.use(async (c, next) => {
 });
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
+guardPages(app);
 app.route("/api/operator", operator);
 app.route("/api", accountRoutes);
 app.route("/api/domains", domainRoutes);

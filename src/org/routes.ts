@@ -7,6 +7,8 @@ import { orgWriter } from "../writer/stub";
 import { domainView } from "./domain-view";
 import { claim, findDomain, listDomains, verifyNow, type DomainAction } from "./domains";
 import { listScimTokens, readTokenRequest } from "./scim-tokens";
+import { MAX_SECRET_DAYS } from "../writer/oauth";
+import { connectedApps, readSecretDays, scimClients } from "./oauth-views";
 import { readSettings } from "./settings";
 import { organizationView } from "./view";
 
@@ -83,6 +85,33 @@ export const organizationRoutes = new Hono<AppEnv>()
     if (!request.ok) return jsonError(400, "invalid_request", request.message);
     const token = await orgWriter(c.env, orgIdOf(c)).createScimToken(orgIdOf(c), { description: request.description, expiresAt: request.expiresAt }, actorOf(c));
     return c.json(token, 201);
+  })
+  .post("/scim-clients", requireAdmin("read-write"), async (c) => {
+    const read = await readJsonObject(c.req.raw, { allowEmpty: true });
+    if (!read.ok) return read.response;
+    const { name } = read.body;
+    if (name !== undefined && (typeof name !== "string" || name.length > 200)) return jsonError(400, "invalid_request", "name must be a string of at most 200 characters.");
+    const created = await orgWriter(c.env, orgIdOf(c)).createOrgClient(orgIdOf(c), (name as string | undefined)?.trim() || "Microsoft Entra ID", actorOf(c));
+    return c.json(created, 201);
+  })
+  .get("/scim-clients", requireAdmin("read"), async (c) => c.json({ clients: await scimClients(c.env.DB, orgIdOf(c)) }))
+  .post("/scim-clients/:clientId/secrets", requireAdmin("read-write"), async (c) => {
+    const read = await readJsonObject(c.req.raw, { allowEmpty: true });
+    if (!read.ok) return read.response;
+    const days = readSecretDays(read.body.expiresInDays);
+    if (days === undefined) return jsonError(400, "invalid_request", `expiresInDays must be a whole number from 1 to ${MAX_SECRET_DAYS}.`);
+    const added = await orgWriter(c.env, orgIdOf(c)).addClientSecret(orgIdOf(c), c.req.param("clientId"), days, actorOf(c));
+    return added ? c.json(added, 201) : jsonError(404, "not_found", `No SCIM client ${c.req.param("clientId")}.`);
+  })
+  .delete("/scim-clients/:clientId/secrets/:secretId", requireAdmin("read-write"), async (c) => {
+    const { clientId, secretId } = c.req.param();
+    const removed = await orgWriter(c.env, orgIdOf(c)).removeClientSecret(orgIdOf(c), clientId, secretId, actorOf(c));
+    return removed ? c.body(null, 204) : jsonError(404, "not_found", `No active secret ${secretId} of SCIM client ${clientId}.`);
+  })
+  .get("/connected-apps", requireAdmin("read"), async (c) => c.json({ apps: await connectedApps(c.env.DB, orgIdOf(c)) }))
+  .delete("/connected-apps/:grantId", requireAdmin("read-write"), async (c) => {
+    const revoked = await orgWriter(c.env, orgIdOf(c)).revokeGrant(orgIdOf(c), c.req.param("grantId"), actorOf(c));
+    return revoked ? c.body(null, 204) : jsonError(404, "not_found", `No active grant ${c.req.param("grantId")}.`);
   })
   .get("/scim-tokens", requireAdmin("read"), async (c) => c.json({ tokens: await listScimTokens(c.env.DB, orgIdOf(c)) }))
   .delete("/scim-tokens/:id", requireAdmin("read-write"), async (c) => {

@@ -3,7 +3,6 @@ import { drizzle } from "drizzle-orm/d1";
 import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { secureHeaders } from "hono/secure-headers";
 import { authenticate } from "../account/middleware";
 import { clientAddress, signIn, signUp } from "../account/routes";
 import { accountOfSession, clearSessionCookie, endSession, SESSION_COOKIE, setSessionCookie } from "../account/sessions";
@@ -13,44 +12,13 @@ import { listScimTokens, readTokenRequest } from "../org/scim-tokens";
 import { organizationView } from "../org/view";
 import { orgWriter } from "../writer/stub";
 import { SCRIPT, STYLESHEET } from "./assets";
-import { csrfToken, verifyCsrf } from "./csrf";
+import { csrfToken } from "./csrf";
 import type { Viewer } from "./layout";
 import { DashboardPage, OrganizationPage, SignInPage, SignUpPage, TokensPage } from "./pages";
 
 type Ctx = Context<AppEnv>;
 
 export const pages = new Hono<AppEnv>();
-
-// Mounted at the root next to the APIs, so the pages' middleware names the pages' paths only.
-const PAGE_PATHS = [
-  "/",
-  "/login",
-  "/signup",
-  "/logout",
-  "/dashboard",
-  "/dashboard/*",
-  "/organization",
-  "/organization/*",
-  "/oauth/authorize",
-  "/oauth/authorize/*",
-  "/assets/*",
-];
-
-const pageHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'none'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'"],
-    connectSrc: ["'self'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-  },
-  xFrameOptions: "DENY",
-  referrerPolicy: "same-origin",
-});
-for (const path of PAGE_PATHS) pages.use(path, pageHeaders, verifyCsrf);
 
 pages.get("/assets/app.css", (c) => c.body(STYLESHEET, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=300" }));
 pages.get("/assets/app.js", (c) => c.body(SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=300" }));

@@ -1,34 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, json, newAccount, send } from "../support/client";
+import { browser } from "../support/browser-session";
 import { stubWorld, verifiedAdmin } from "../support/world";
-
-/** A browser-like session: keeps cookies, sends forms with the page's CSRF token. */
-function browser() {
-  const jar = new Map<string, string>();
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const keep = (r: Response) => {
-    for (const line of r.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const [name, value] = pair!.split("=");
-      if (/Max-Age=0/i.test(line) || value === "") jar.delete(name!);
-      else jar.set(name!, value!);
-    }
-    return r;
-  };
-  const get = async (path: string) => keep(await call(path, { headers: { cookie: cookie() }, redirect: "manual" }));
-  const csrfOf = (html: string) => html.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? "";
-  const post = async (path: string, form: Record<string, string>, csrf?: string) =>
-    keep(
-      await call(path, {
-        method: "POST",
-        redirect: "manual",
-        headers: { cookie: cookie(), "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ ...form, ...(csrf !== undefined ? { _csrf: csrf } : {}) }).toString(),
-      }),
-    );
-  return { get, post, csrfOf, jar };
-}
 
 describe("pages", () => {
   it("sends a CSP with frame-ancestors 'none' and serves its own script and styles", async () => {
