@@ -51,7 +51,7 @@ export function SignUpPage(props: { csrf: string; error?: string; email?: string
   );
 }
 
-function Copyable(props: { label: string; value: string }) {
+export function Copyable(props: { label: string; value: string }) {
   return (
     <>
       <span class="muted">{props.label}</span>

@@ -8,12 +8,14 @@ import { clientAddress, signIn, signUp } from "../account/routes";
 import { accountOfSession, clearSessionCookie, endSession, SESSION_COOKIE, setSessionCookie } from "../account/sessions";
 import type { AppEnv } from "../app-env";
 import { claim, listDomains, verifyNow } from "../org/domains";
+import { connectedApps, readSecretDays, scimClients } from "../org/oauth-views";
 import { listScimTokens, readTokenRequest } from "../org/scim-tokens";
 import { organizationView } from "../org/view";
 import { orgWriter } from "../writer/stub";
 import { SCRIPT, STYLESHEET } from "./assets";
 import { csrfToken } from "./csrf";
 import type { Viewer } from "./layout";
+import { ConnectedAppsPage, ScimConnectionPage } from "./oauth-admin-pages";
 import { DashboardPage, OrganizationPage, SignInPage, SignUpPage, TokensPage } from "./pages";
 
 type Ctx = Context<AppEnv>;
@@ -173,4 +175,53 @@ pages.post("/organization/tokens/:id/revoke", signedIn, adminOnly, async (c) => 
   const orgId = c.var.membership!.orgId;
   await orgWriter(c.env, orgId).revokeScimToken(orgId, c.req.param("id"), actorOf(c));
   return c.redirect("/organization/tokens", 303);
+});
+
+pages.get("/organization/apps", signedIn, adminOnly, async (c) =>
+  c.html(<ConnectedAppsPage viewer={viewerOf(c)} csrf={csrfToken(c)} apps={await connectedApps(c.env.DB, c.var.membership!.orgId)} canWrite={canWrite(c)} />),
+);
+pages.post("/organization/apps/:grantId/revoke", signedIn, adminOnly, async (c) => {
+  const orgId = c.var.membership!.orgId;
+  await orgWriter(c.env, orgId).revokeGrant(orgId, c.req.param("grantId"), actorOf(c));
+  return c.redirect("/organization/apps", 303);
+});
+
+async function scimConnectionPage(c: Ctx, extra: { shown?: { clientId: string; clientSecret: string; expiresAt: string }; error?: string } = {}, status: 200 | 201 | 400 = 200) {
+  const orgId = c.var.membership!.orgId;
+  if (extra.shown) c.header("cache-control", "no-store");
+  return c.html(
+    <ScimConnectionPage
+      viewer={viewerOf(c)}
+      csrf={csrfToken(c)}
+      origin={new URL(c.req.url).origin}
+      clients={await scimClients(c.env.DB, orgId)}
+      canWrite={canWrite(c)}
+      {...extra}
+    />,
+    status,
+  );
+}
+
+pages.get("/organization/scim", signedIn, adminOnly, (c) => scimConnectionPage(c));
+pages.post("/organization/scim", signedIn, adminOnly, async (c) => {
+  const form = await fields(c);
+  const name = (form.name ?? "").trim().slice(0, 200) || "Microsoft Entra ID";
+  const orgId = c.var.membership!.orgId;
+  const created = await orgWriter(c.env, orgId).createOrgClient(orgId, name, actorOf(c));
+  return scimConnectionPage(c, { shown: { clientId: created.clientId, clientSecret: created.clientSecret, expiresAt: created.secretExpiresAt } }, 201);
+});
+pages.post("/organization/scim/:clientId/secrets", signedIn, adminOnly, async (c) => {
+  const form = await fields(c);
+  const days = readSecretDays(form.expiresInDays);
+  if (days === undefined) return scimConnectionPage(c, { error: "Choose 1, 2 or 3 years." }, 400);
+  const orgId = c.var.membership!.orgId;
+  const clientId = c.req.param("clientId");
+  const added = await orgWriter(c.env, orgId).addClientSecret(orgId, clientId, days, actorOf(c));
+  if (!added) return scimConnectionPage(c, { error: "No such client." }, 400);
+  return scimConnectionPage(c, { shown: { clientId, clientSecret: added.clientSecret, expiresAt: added.secretExpiresAt } }, 201);
+});
+pages.post("/organization/scim/:clientId/secrets/:secretId/remove", signedIn, adminOnly, async (c) => {
+  const orgId = c.var.membership!.orgId;
+  await orgWriter(c.env, orgId).removeClientSecret(orgId, c.req.param("clientId"), c.req.param("secretId"), actorOf(c));
+  return c.redirect("/organization/scim", 303);
 });

@@ -1,0 +1,145 @@
+/** Admin pages for OAuth: the apps connected to the organization, and how to connect Entra. */
+import type { connectedApps, scimClients } from "../org/oauth-views";
+import { ErrorNote, Form, Layout, type Viewer } from "./layout";
+import { Copyable } from "./pages";
+
+type Apps = Awaited<ReturnType<typeof connectedApps>>;
+type Clients = Awaited<ReturnType<typeof scimClients>>;
+
+export function ConnectedAppsPage(props: { viewer: Viewer; csrf: string; apps: Apps; canWrite: boolean }) {
+  return (
+    <Layout title="Connected apps" viewer={props.viewer} csrf={props.csrf}>
+      <h1>Connected apps</h1>
+      <p class="muted">Applications that may provision users and groups into this organization. Revoking one ends its tokens within a minute.</p>
+      <section class="card" aria-labelledby="apps">
+        <h2 id="apps">Grants</h2>
+        {props.apps.length === 0 ? <p class="muted">No app is connected.</p> : null}
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">App</th>
+              <th scope="col">Authorized by</th>
+              <th scope="col">When</th>
+              <th scope="col">Last used</th>
+              {props.canWrite ? <th scope="col">Action</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {props.apps.map((a) => (
+              <tr>
+                <td>{a.client}</td>
+                <td>{a.authorizedBy ?? "client credentials"}</td>
+                <td>{a.createdAt}</td>
+                <td>{a.lastUsedAt ?? "never"}</td>
+                {props.canWrite ? (
+                  <td>
+                    <Form action={`/organization/apps/${a.grantId}/revoke`} csrf={props.csrf}>
+                      <button type="submit" class="danger flat" aria-label={`Revoke ${a.client}`}>
+                        Revoke
+                      </button>
+                    </Form>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </Layout>
+  );
+}
+
+export function ScimConnectionPage(props: {
+  viewer: Viewer;
+  csrf: string;
+  origin: string;
+  clients: Clients;
+  canWrite: boolean;
+  shown?: { clientId: string; clientSecret: string; expiresAt: string };
+  error?: string;
+}) {
+  return (
+    <Layout title="SCIM connection" viewer={props.viewer} csrf={props.csrf}>
+      <h1>SCIM connection</h1>
+      <ErrorNote message={props.error} />
+      <section class="card" aria-labelledby="endpoints">
+        <h2 id="endpoints">Endpoints for Microsoft Entra ID</h2>
+        <div class="record">
+          <Copyable label="Tenant URL" value={`${props.origin}/scim/v2`} />
+          <Copyable label="Token endpoint" value={`${props.origin}/oauth/token`} />
+        </div>
+        <p class="muted">
+          With OAuth client credentials, give Entra the client ID and a secret below. Or use a <a href="/organization/tokens">SCIM token</a> as the
+          Secret Token.
+        </p>
+      </section>
+      {props.shown ? (
+        <section class="card notice" aria-labelledby="new-secret">
+          <h2 id="new-secret">New client secret</h2>
+          <p>Copy it now: it is shown only once. It expires on {props.shown.expiresAt}.</p>
+          <div class="record">
+            <Copyable label="Client ID" value={props.shown.clientId} />
+            <Copyable label="Client secret" value={props.shown.clientSecret} />
+          </div>
+        </section>
+      ) : null}
+      {props.clients.map((client) => (
+        <section class="card" aria-labelledby={`client-${client.clientId}`}>
+          <h2 id={`client-${client.clientId}`}>{client.name}</h2>
+          <div class="record">
+            <Copyable label="Client ID" value={client.clientId} />
+          </div>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Secret</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Created</th>
+                {props.canWrite ? <th scope="col">Action</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {client.secrets.map((s) => (
+                <tr>
+                  <td>{s.id.slice(0, 8)}…</td>
+                  <td>{s.expiresAt}</td>
+                  <td>{s.createdAt}</td>
+                  {props.canWrite ? (
+                    <td>
+                      <Form action={`/organization/scim/${client.clientId}/secrets/${s.id}/remove`} csrf={props.csrf}>
+                        <button type="submit" class="danger flat">
+                          Remove
+                        </button>
+                      </Form>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {props.canWrite ? (
+            <Form action={`/organization/scim/${client.clientId}/secrets`} csrf={props.csrf}>
+              <label for={`days-${client.clientId}`}>New secret valid for</label>
+              <select id={`days-${client.clientId}`} name="expiresInDays">
+                <option value="365">1 year</option>
+                <option value="730">2 years</option>
+                <option value="1095">3 years</option>
+              </select>
+              <button type="submit">Add a secret (rotate)</button>
+            </Form>
+          ) : null}
+        </section>
+      ))}
+      {props.canWrite ? (
+        <section class="card" aria-labelledby="create-client">
+          <h2 id="create-client">Create a client</h2>
+          <Form action="/organization/scim" csrf={props.csrf}>
+            <label for="client-name">Name</label>
+            <input id="client-name" name="name" type="text" placeholder="Microsoft Entra ID" />
+            <button type="submit">Create client</button>
+          </Form>
+        </section>
+      ) : null}
+    </Layout>
+  );
+}
