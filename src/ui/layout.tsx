@@ -65,3 +65,31 @@ export const ErrorNote = (props: { message?: string | null }) =>
       {props.message}
     </p>
   ) : null;
+
+/** Column headers, with an Action column for admins who may change things. */
+export function Columns(props: { names: string[]; action: boolean }) {
+  return (
+    <thead>
+      <tr>
+        {props.names.map((name) => (
+          <th scope="col">{name}</th>
+        ))}
+        {props.action ? <th scope="col">Action</th> : null}
+      </tr>
+    </thead>
+  );
+}
+
+/** A cell with a one-button form (Remove, Revoke), shown to admins who may change things. */
+export function ActionCell(props: { show: boolean; action: string; csrf: string; label: string; name: string }) {
+  if (!props.show) return null;
+  return (
+    <td>
+      <Form action={props.action} csrf={props.csrf}>
+        <button type="submit" class="danger flat" aria-label={`${props.label} ${props.name}`}>
+          {props.label}
+        </button>
+      </Form>
+    </td>
+  );
+}

@@ -1,6 +1,6 @@
 /** Admin pages for OAuth: the apps connected to the organization, and how to connect Entra. */
 import type { connectedApps, scimClients } from "../org/oauth-views";
-import { ErrorNote, Form, Layout, type Viewer } from "./layout";
+import { ActionCell, Columns, ErrorNote, Form, Layout, type Viewer } from "./layout";
 import { Copyable } from "./pages";
 
 type Apps = Awaited<ReturnType<typeof connectedApps>>;
@@ -15,15 +15,7 @@ export function ConnectedAppsPage(props: { viewer: Viewer; csrf: string; apps: A
         <h2 id="apps">Grants</h2>
         {props.apps.length === 0 ? <p class="muted">No app is connected.</p> : null}
         <table>
-          <thead>
-            <tr>
-              <th scope="col">App</th>
-              <th scope="col">Authorized by</th>
-              <th scope="col">When</th>
-              <th scope="col">Last used</th>
-              {props.canWrite ? <th scope="col">Action</th> : null}
-            </tr>
-          </thead>
+          <Columns names={["App", "Authorized by", "When", "Last used"]} action={props.canWrite} />
           <tbody>
             {props.apps.map((a) => (
               <tr>
@@ -31,15 +23,7 @@ export function ConnectedAppsPage(props: { viewer: Viewer; csrf: string; apps: A
                 <td>{a.authorizedBy ?? "client credentials"}</td>
                 <td>{a.createdAt}</td>
                 <td>{a.lastUsedAt ?? "never"}</td>
-                {props.canWrite ? (
-                  <td>
-                    <Form action={`/organization/apps/${a.grantId}/revoke`} csrf={props.csrf}>
-                      <button type="submit" class="danger flat" aria-label={`Revoke ${a.client}`}>
-                        Revoke
-                      </button>
-                    </Form>
-                  </td>
-                ) : null}
+                <ActionCell show={props.canWrite} action={`/organization/apps/${a.grantId}/revoke`} csrf={props.csrf} label="Revoke" name={a.client} />
               </tr>
             ))}
           </tbody>
@@ -90,29 +74,14 @@ export function ScimConnectionPage(props: {
             <Copyable label="Client ID" value={client.clientId} />
           </div>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Secret</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Created</th>
-                {props.canWrite ? <th scope="col">Action</th> : null}
-              </tr>
-            </thead>
+            <Columns names={["Secret", "Expires", "Created"]} action={props.canWrite} />
             <tbody>
               {client.secrets.map((s) => (
                 <tr>
                   <td>{s.id.slice(0, 8)}…</td>
                   <td>{s.expiresAt}</td>
                   <td>{s.createdAt}</td>
-                  {props.canWrite ? (
-                    <td>
-                      <Form action={`/organization/scim/${client.clientId}/secrets/${s.id}/remove`} csrf={props.csrf}>
-                        <button type="submit" class="danger flat">
-                          Remove
-                        </button>
-                      </Form>
-                    </td>
-                  ) : null}
+                  <ActionCell show={props.canWrite} action={`/organization/scim/${client.clientId}/secrets/${s.id}/remove`} csrf={props.csrf} label="Remove" name={`secret ${s.id.slice(0, 8)}`} />
                 </tr>
               ))}
             </tbody>

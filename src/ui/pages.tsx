@@ -2,7 +2,7 @@
 import type { DomainRow } from "../db/schema";
 import { domainView } from "../org/domain-view";
 import type { organizationView } from "../org/view";
-import { ErrorNote, Form, Layout, type Viewer } from "./layout";
+import { ActionCell, Columns, ErrorNote, Form, Layout, type Viewer } from "./layout";
 
 type OrganizationView = NonNullable<Awaited<ReturnType<typeof organizationView>>>;
 
@@ -178,29 +178,14 @@ export function OrganizationPage(props: { viewer: Viewer; csrf: string; org: Org
       <section class="card" aria-labelledby="admins">
         <h2 id="admins">Admins</h2>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">E-mail</th>
-              <th scope="col">Permission</th>
-              <th scope="col">Since</th>
-              {props.canWrite ? <th scope="col">Action</th> : null}
-            </tr>
-          </thead>
+          <Columns names={["E-mail", "Permission", "Since"]} action={props.canWrite} />
           <tbody>
             {org.admins.map((a) => (
               <tr>
                 <td>{a.email}</td>
                 <td>{a.permission === "read-write" ? "Read & write" : "Read"}</td>
                 <td>{a.since}</td>
-                {props.canWrite ? (
-                  <td>
-                    <Form action={`/organization/admins/${a.accountId}/remove`} csrf={props.csrf}>
-                      <button type="submit" class="danger flat" aria-label={`Remove ${a.email}`}>
-                        Remove
-                      </button>
-                    </Form>
-                  </td>
-                ) : null}
+                <ActionCell show={props.canWrite} action={`/organization/admins/${a.accountId}/remove`} csrf={props.csrf} label="Remove" name={a.email} />
               </tr>
             ))}
           </tbody>
@@ -279,15 +264,7 @@ export function TokensPage(props: { viewer: Viewer; csrf: string; tokens: TokenL
         <h2 id="tokens">Tokens</h2>
         {props.tokens.length === 0 ? <p class="muted">No tokens yet.</p> : null}
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Description</th>
-              <th scope="col">State</th>
-              <th scope="col">Created</th>
-              <th scope="col">Expires</th>
-              {props.canWrite ? <th scope="col">Action</th> : null}
-            </tr>
-          </thead>
+          <Columns names={["Description", "State", "Created", "Expires"]} action={props.canWrite} />
           <tbody>
             {props.tokens.map((t) => (
               <tr>
@@ -295,17 +272,8 @@ export function TokensPage(props: { viewer: Viewer; csrf: string; tokens: TokenL
                 <td>{t.revokedAt ? "revoked" : "active"}</td>
                 <td>{t.createdAt}</td>
                 <td>{t.expiresAt ?? "never"}</td>
-                {props.canWrite ? (
-                  <td>
-                    {t.revokedAt ? null : (
-                      <Form action={`/organization/tokens/${t.id}/revoke`} csrf={props.csrf}>
-                        <button type="submit" class="danger flat">
-                          Revoke
-                        </button>
-                      </Form>
-                    )}
-                  </td>
-                ) : null}
+                {t.revokedAt && props.canWrite ? <td></td> : null}
+                <ActionCell show={props.canWrite && !t.revokedAt} action={`/organization/tokens/${t.id}/revoke`} csrf={props.csrf} label="Revoke" name={t.description ?? "token"} />
               </tr>
             ))}
           </tbody>

@@ -3,11 +3,10 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devServer } from "./dev-server";
+import { devServer, launchChromium } from "./dev-server";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // Entra's redirect URI stands in for a local page the test serves itself, so the browser lands somewhere.
 const dev = devServer();
 let browser: Browser;
@@ -21,10 +20,7 @@ beforeAll(async () => {
     cwd: dev.checkout,
   }).toString();
   client = JSON.parse(printed.slice(0, printed.lastIndexOf("}") + 1));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -75,3 +75,12 @@ export function devServer(): DevServer {
     },
   };
 }
+
+/** Debian's chromium, headless, with the flags this closed network needs (CHROMIUM_PATH overrides the path). */
+export async function launchChromium() {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
