@@ -1,5 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createScheduledController } from "cloudflare:test";
+import worker from "../../src/index";
+import { tokenMinutes } from "../../src/oauth/access-tokens";
 import { rotateSigningKeys } from "../../src/oauth/keys";
 import { call, entraUser, json, send } from "../support/client";
 import { authorize, authorizeQuery, codeOf, ENTRA_REDIRECT, registerClient, token } from "../support/oauth";
@@ -55,7 +58,8 @@ describe("access tokens", () => {
     const oldKid = header(tokens.access_token).kid;
     // The key retires: rotation makes a new one, the old public key stays published.
     await env.DB.prepare("UPDATE signing_keys SET retires_at = ? WHERE kid = ?").bind(new Date(Date.now() - 1000).toISOString(), oldKid).run();
-    await rotateSigningKeys(env.DB, env.KEY_ENCRYPTION_SECRET, new Date());
+    // The cron does the rotation.
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/5 * * * *" }), env);
     const refreshed = await token(client, { grant_type: "refresh_token", refresh_token: tokens.refresh_token });
     expect(header(refreshed.body.access_token).kid).not.toBe(oldKid);
     const kids = (await json(await call("/.well-known/jwks.json"))).keys.map((k: { kid: string }) => k.kid);
@@ -66,6 +70,17 @@ describe("access tokens", () => {
     await env.DB.prepare("UPDATE signing_keys SET drop_after = ? WHERE kid = ?").bind(new Date(Date.now() - 1000).toISOString(), oldKid).run();
     await rotateSigningKeys(env.DB, env.KEY_ENCRYPTION_SECRET, new Date());
     expect((await json(await call("/.well-known/jwks.json"))).keys.map((k: { kid: string }) => k.kid)).not.toContain(oldKid);
+  });
+});
+
+describe("token lifetime", () => {
+  it("is ACCESS_TOKEN_MINUTES, kept within Entra's 60 minutes to 6 hours", () => {
+    const withMinutes = (value: string) => tokenMinutes({ ...env, ACCESS_TOKEN_MINUTES: value });
+    expect(withMinutes("60")).toBe(60);
+    expect(withMinutes("120")).toBe(120);
+    expect(withMinutes("5")).toBe(60);
+    expect(withMinutes("10000")).toBe(360);
+    expect(withMinutes("soon")).toBe(60);
   });
 });
 
