@@ -1,5 +1,6 @@
 /** Worker entry: HTTP through the app, the cron sweep, and the per-organization writer class. */
 import { app } from "./app";
+import { pruneEvents } from "./monitor/retention";
 import { liveCheckDeps } from "./org/domains";
 import { canonicalScimUrl } from "./scim/routes";
 import { sweepDomains } from "./verify/sweep";
@@ -14,8 +15,21 @@ export default {
   },
   async scheduled(controller, env) {
     const now = new Date(controller.scheduledTime);
-    await keyWriter(env).rotateSigningKeys(now.getTime());
-    const report = await sweepDomains(env, liveCheckDeps(env), now);
-    console.log("domain sweep", JSON.stringify(report));
+    // Each duty runs even when another fails.
+    const duties = {
+      signingKeys: () => keyWriter(env).rotateSigningKeys(now.getTime()),
+      domains: () => sweepDomains(env, liveCheckDeps(env), now),
+      prunedEvents: () => pruneEvents(env, now),
+    };
+    const report: Record<string, unknown> = {};
+    for (const [name, duty] of Object.entries(duties)) {
+      try {
+        report[name] = (await duty()) ?? "ok";
+      } catch (e) {
+        report[name] = "failed";
+        console.error(`cron duty ${name} failed`, e);
+      }
+    }
+    console.log("cron", JSON.stringify(report));
   },
 } satisfies ExportedHandler<Env>;

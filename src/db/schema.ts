@@ -150,6 +150,8 @@ export const users = sqliteTable(
   (t) => [
     uniqueIndex("users_org_user_name").on(t.orgId, t.userNameKey),
     index("users_org_external_id").on(t.orgId, t.externalId),
+    // The admins' user list searches display names by prefix.
+    index("users_org_display_name").on(t.orgId, t.displayName),
   ],
 );
 
@@ -223,7 +225,15 @@ export const provisioningEvents = sqliteTable(
     latencyMs: integer("latency_ms").notNull(),
     errorDetail: text("error_detail"),
   },
-  (t) => [index("provisioning_events_org").on(t.orgId, t.seq)],
+  (t) => [
+    index("provisioning_events_org").on(t.orgId, t.seq),
+    // The log's filters, each newest first; failures are status 400 and above.
+    index("provisioning_events_org_failed").on(t.orgId, sql`(${t.status} >= 400)`, t.seq),
+    index("provisioning_events_org_operation").on(t.orgId, t.operation, t.seq),
+    index("provisioning_events_org_resource").on(t.orgId, t.resourceType, t.seq),
+    // The summary reads a time window of (operation, status) pairs from the index alone.
+    index("provisioning_events_org_at").on(t.orgId, t.at, t.operation, t.status),
+  ],
 );
 
 export const auditEvents = sqliteTable(

@@ -7,6 +7,8 @@ import { orgWriter } from "../writer/stub";
 import { domainView } from "./domain-view";
 import { claim, findDomain, listDomains, verifyNow, type DomainAction } from "./domains";
 import { listScimTokens, readTokenRequest } from "./scim-tokens";
+import { eventsCsv, listEvents, readEventQuery } from "../monitor/events";
+import { provisioningSummary } from "../monitor/summary";
 import { MAX_SECRET_DAYS } from "../writer/oauth";
 import { connectedApps, readSecretDays, scimClients } from "./oauth-views";
 import { readSettings } from "./settings";
@@ -112,6 +114,25 @@ export const organizationRoutes = new Hono<AppEnv>()
   .delete("/connected-apps/:grantId", requireAdmin("read-write"), async (c) => {
     const revoked = await orgWriter(c.env, orgIdOf(c)).revokeGrant(orgIdOf(c), c.req.param("grantId"), actorOf(c));
     return revoked ? c.body(null, 204) : jsonError(404, "not_found", `No active grant ${c.req.param("grantId")}.`);
+  })
+  .get("/provisioning-events", requireAdmin("read"), async (c) => {
+    const query = readEventQuery(c.req.query());
+    if (!query.ok) return jsonError(400, "invalid_request", query.message);
+    c.header("cache-control", "no-store");
+    return c.json(await listEvents(c.env.DB, orgIdOf(c), query.filter, query.limit, query.cursor));
+  })
+  .get("/provisioning-events.csv", requireAdmin("read"), async (c) => {
+    const query = readEventQuery({ ...c.req.query(), limit: undefined, cursor: undefined });
+    if (!query.ok) return jsonError(400, "invalid_request", query.message);
+    return c.body(await eventsCsv(c.env.DB, orgIdOf(c), query.filter), 200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": 'attachment; filename="provisioning-events.csv"',
+      "cache-control": "no-store",
+    });
+  })
+  .get("/provisioning-summary", requireAdmin("read"), async (c) => {
+    c.header("cache-control", "no-store");
+    return c.json(await provisioningSummary(c.env.DB, orgIdOf(c), new Date()));
   })
   .get("/scim-tokens", requireAdmin("read"), async (c) => c.json({ tokens: await listScimTokens(c.env.DB, orgIdOf(c)) }))
   .delete("/scim-tokens/:id", requireAdmin("read-write"), async (c) => {

@@ -1,0 +1,30 @@
+/** The cron's pruning of old provisioning events, in bounded batches. */
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { provisioningEvents } from "../db/schema";
+
+const BATCH = 1000;
+const MAX_BATCHES = 20;
+
+/** Days of events kept: EVENT_RETENTION_DAYS, 30 by default. */
+export function retentionDays(env: Env): number {
+  const days = Number.parseInt(env.EVENT_RETENTION_DAYS ?? "30", 10);
+  return Number.isFinite(days) && days >= 1 ? days : 30;
+}
+
+/** Deletes events older than the retention period, oldest first, at most MAX_BATCHES x BATCH per run. */
+export async function pruneEvents(env: Env, now: Date, batch = BATCH): Promise<number> {
+  const cutoff = new Date(now.getTime() - retentionDays(env) * 86400_000).toISOString();
+  const e = provisioningEvents;
+  let deleted = 0;
+  for (let i = 0; i < MAX_BATCHES; i++) {
+    // seq and at grow together, so the oldest events by seq are the expired ones.
+    const result = await drizzle(env.DB).run(
+      sql`DELETE FROM ${e} WHERE ${e.seq} IN (SELECT ${e.seq} FROM ${e} WHERE ${e.at} < ${cutoff} ORDER BY ${e.seq} LIMIT ${batch})`,
+    );
+    const changes = result.meta.changes ?? 0;
+    deleted += changes;
+    if (changes < batch) break;
+  }
+  return deleted;
+}
