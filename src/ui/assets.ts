@@ -32,6 +32,9 @@ button.danger { background:#fff; color:var(--bad); border-color:var(--bad); }
 .status-expired { background:#fdecea; color:var(--bad); }
 .muted { color:var(--muted); font-size:.9rem; }
 .problem { color:var(--bad); }
+.chart { width:100%; height:auto; max-width:640px; }
+.legend { list-style:none; padding:0; display:flex; flex-wrap:wrap; gap:.5rem 1rem; }
+tr.failed td { background:#fff8f7; }
 .problem:empty { display:none; }
 .record { display:grid; grid-template-columns: 7rem 1fr auto; gap:.25rem .75rem; align-items:center; margin:.5rem 0; }
 .record code, .secret { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; word-break:break-all; background:var(--bg); padding:.15rem .35rem; border-radius:4px; }

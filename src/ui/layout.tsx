@@ -28,6 +28,9 @@ export function Layout(props: { title: string; viewer?: Viewer; csrf?: string; c
                 <a href="/dashboard">Domains</a>
                 {props.viewer.orgName ? <a href="/organization">Organization</a> : null}
                 {props.viewer.orgName ? <a href="/organization/tokens">SCIM tokens</a> : null}
+                {props.viewer.orgName ? <a href="/organization/log">Provisioning log</a> : null}
+                {props.viewer.orgName ? <a href="/organization/users">Users</a> : null}
+                {props.viewer.orgName ? <a href="/organization/groups">Groups</a> : null}
                 {props.viewer.orgName ? <a href="/organization/scim">SCIM connection</a> : null}
                 {props.viewer.orgName ? <a href="/organization/apps">Connected apps</a> : null}
                 <form method="post" action="/logout" class="inline">

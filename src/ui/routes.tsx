@@ -8,6 +8,9 @@ import { clientAddress, signIn, signUp } from "../account/routes";
 import { accountOfSession, clearSessionCookie, endSession, SESSION_COOKIE, setSessionCookie } from "../account/sessions";
 import type { AppEnv } from "../app-env";
 import { claim, listDomains, verifyNow } from "../org/domains";
+import { browseGroups, browseMembers, browseUsers } from "../monitor/directory";
+import { listEvents, readEventQuery } from "../monitor/events";
+import { provisioningSummary } from "../monitor/summary";
 import { connectedApps, readSecretDays, scimClients } from "../org/oauth-views";
 import { listScimTokens, readTokenRequest } from "../org/scim-tokens";
 import { organizationView } from "../org/view";
@@ -15,6 +18,7 @@ import { orgWriter } from "../writer/stub";
 import { SCRIPT, STYLESHEET } from "./assets";
 import { csrfToken } from "./csrf";
 import type { Viewer } from "./layout";
+import { GroupPage, GroupsPage, LogPage, SummaryPage, UsersPage } from "./monitor-pages";
 import { ConnectedAppsPage, ScimConnectionPage } from "./oauth-admin-pages";
 import { DashboardPage, OrganizationPage, SignInPage, SignUpPage, TokensPage } from "./pages";
 
@@ -224,4 +228,31 @@ pages.post("/organization/scim/:clientId/secrets/:secretId/remove", signedIn, ad
   const orgId = c.var.membership!.orgId;
   await orgWriter(c.env, orgId).removeClientSecret(orgId, c.req.param("clientId"), c.req.param("secretId"), actorOf(c));
   return c.redirect("/organization/scim", 303);
+});
+
+pages.get("/organization/log", signedIn, adminOnly, async (c) => {
+  const query = readEventQuery({ ...c.req.query(), limit: "100" });
+  const filter = query.ok ? query.filter : {};
+  const { events, nextCursor } = await listEvents(c.env.DB, c.var.membership!.orgId, filter, 100, query.ok ? query.cursor : undefined);
+  return c.html(<LogPage viewer={viewerOf(c)} csrf={csrfToken(c)} filter={filter} events={events} nextCursor={nextCursor} />, query.ok ? 200 : 400);
+});
+pages.get("/organization/summary", signedIn, adminOnly, async (c) =>
+  c.html(<SummaryPage viewer={viewerOf(c)} csrf={csrfToken(c)} summary={await provisioningSummary(c.env.DB, c.var.membership!.orgId, new Date())} />),
+);
+pages.get("/organization/users", signedIn, adminOnly, async (c) => {
+  const { q = "", active = "", after } = c.req.query();
+  const page = await browseUsers(c.env.DB, c.var.membership!.orgId, {
+    q,
+    ...(active === "true" || active === "false" ? { active: active === "true" } : {}),
+    ...(after ? { after } : {}),
+  });
+  return c.html(<UsersPage viewer={viewerOf(c)} csrf={csrfToken(c)} q={q} active={active} page={page} />);
+});
+pages.get("/organization/groups", signedIn, adminOnly, async (c) =>
+  c.html(<GroupsPage viewer={viewerOf(c)} csrf={csrfToken(c)} page={await browseGroups(c.env.DB, c.var.membership!.orgId, c.req.query("after"))} />),
+);
+pages.get("/organization/groups/:id", signedIn, adminOnly, async (c) => {
+  const page = await browseMembers(c.env.DB, c.var.membership!.orgId, c.req.param("id"), c.req.query("after"));
+  if (!page) return c.html(<GroupsPage viewer={viewerOf(c)} csrf={csrfToken(c)} page={await browseGroups(c.env.DB, c.var.membership!.orgId)} />, 404);
+  return c.html(<GroupPage viewer={viewerOf(c)} csrf={csrfToken(c)} page={page} />);
 });

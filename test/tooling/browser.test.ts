@@ -60,6 +60,26 @@ describe("Organization Center in a browser", () => {
     const scim = await fetch(`${dev.base}/scim/v2/Users?filter=userName+eq+%22nobody%22`, { headers: { authorization: `Bearer ${token}` } });
     expect(scim.status).toBe(200);
     expect(((await scim.json()) as { totalResults: number }).totalResults).toBe(0);
+
+    // Provision through SCIM and see the rows appear in the log, the failure explained.
+    const scimPost = (userName: string) =>
+      fetch(`${dev.base}/scim/v2/Users`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+        body: JSON.stringify({ userName, active: true, externalId: "grace" }),
+      });
+    expect((await scimPost(`grace@${domain}`)).status).toBe(201);
+    expect((await scimPost(`GRACE@${domain}`)).status).toBe(409);
+    await page.goto(`${dev.base}/organization/log`);
+    await expect.poll(() => page.locator("tr[data-event]").count()).toBe(2);
+    expect(await page.locator("main").textContent()).toContain(`userName "GRACE@${domain}" is already taken in this organization.`);
+    await page.screenshot({ path: path.join(shots, "provisioning-log.png"), fullPage: true });
+    await page.getByLabel("Status").selectOption("failure");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await expect.poll(() => page.locator("tr[data-event]").count()).toBe(1);
+    await page.goto(`${dev.base}/organization/summary`);
+    expect(await page.locator("svg.chart rect").count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(shots, "provisioning-summary.png"), fullPage: true });
     await page.close();
   });
 
