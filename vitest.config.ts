@@ -3,36 +3,34 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
+  /** The service inside the Workers runtime, with real local D1 and Durable Objects. */
+  const workers = (name: string, include: string[], exclude: string[], ratelimit?: { limit: number; period: 10 | 60 }) => ({
+    plugins: [
+      cloudflareTest({
+        main: "./src/index.ts",
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            OPERATOR_TOKEN: "test-operator-token",
+            KEY_ENCRYPTION_SECRET: "test-key-encryption-secret",
+            // Revocation is checked on every request in tests; production trusts a check for 60 s.
+            REVOCATION_CHECK_SECONDS: "0",
+            TEST_MIGRATIONS: migrations,
+          },
+          ...(ratelimit ? { ratelimits: { SCIM_RATE_LIMIT: { simple: ratelimit } } } : {}),
+        },
+      }),
+    ],
+    test: { name, setupFiles: ["./test/support/apply-migrations.ts"], include, exclude, testTimeout: 30_000 },
+  });
   return {
     test: {
       projects: [
+        workers("workers", ["test/**/*.test.ts"], ["test/tooling/**", "test/reliability/overload.test.ts"]),
+        // A small budget, so the overload test can exceed it quickly.
+        workers("workers-budget", ["test/reliability/overload.test.ts"], [], { limit: 40, period: 10 }),
         {
-          // The service, inside the Workers runtime with real local D1 and Durable Objects.
-          plugins: [
-            cloudflareTest({
-              main: "./src/index.ts",
-              wrangler: { configPath: "./wrangler.toml" },
-              miniflare: {
-                bindings: {
-                  OPERATOR_TOKEN: "test-operator-token",
-                  KEY_ENCRYPTION_SECRET: "test-key-encryption-secret",
-                  // Revocation is checked on every request in tests; production trusts a check for 60 s.
-                  REVOCATION_CHECK_SECONDS: "0",
-                  TEST_MIGRATIONS: migrations,
-                },
-              },
-            }),
-          ],
-          test: {
-            name: "workers",
-            setupFiles: ["./test/support/apply-migrations.ts"],
-            include: ["test/**/*.test.ts"],
-            exclude: ["test/tooling/**"],
-            testTimeout: 30_000,
-          },
-        },
-        {
-          // The developer tooling (`npm run dev`), in Node.js.
+          // The developer tooling (`npm run dev`, pages in Chromium), in Node.js.
           test: {
             name: "tooling",
             environment: "node",

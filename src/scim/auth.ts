@@ -36,6 +36,8 @@ const unauthorized = (detail: string) =>
   errorResponse({ status: 401, detail }, { "www-authenticate": 'Bearer realm="scim"' });
 
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+// The period of the SCIM_RATE_LIMIT binding in wrangler.toml.
+const RATE_PERIOD_SECONDS = 10;
 
 /**
  * Requires a SCIM token or an OAuth access token and records its organization. Access tokens are
@@ -60,6 +62,14 @@ export const scimAuth = createMiddleware<AppEnv>(async (c, next) => {
     const orgId = await organizationOfScimToken(c.env.DB, token);
     if (!orgId) return unauthorized("The Bearer token is not valid, expired or revoked.");
     c.set("orgId", orgId);
+  }
+  // The budget is per organization, so a noisy one never slows another.
+  const { success } = await c.env.SCIM_RATE_LIMIT.limit({ key: c.var.orgId });
+  if (!success) {
+    return errorResponse(
+      { status: 429, detail: "This organization sent more SCIM requests than its budget allows; retry after the time given." },
+      { "retry-after": String(RATE_PERIOD_SECONDS) },
+    );
   }
   await next();
 });
