@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   /** The service inside the Workers runtime, with real local D1 and Durable Objects. */
-  const workers = (name: string, include: string[], exclude: string[], ratelimit?: { limit: number; period: 10 | 60 }) => ({
+  const workers = (name: string, include: string[], exclude: string[], ratelimit?: { limit: number; period: 10 | 60 }, testTimeout = 30_000) => ({
     plugins: [
       cloudflareTest({
         main: "./src/index.ts",
@@ -21,12 +21,14 @@ export default defineConfig(async () => {
         },
       }),
     ],
-    test: { name, setupFiles: ["./test/support/apply-migrations.ts"], include, exclude, testTimeout: 30_000 },
+    test: { name, setupFiles: ["./test/support/apply-migrations.ts"], include, exclude, testTimeout },
   });
   return {
     test: {
       projects: [
-        workers("workers", ["test/**/*.test.ts"], ["test/tooling/**", "test/reliability/overload.test.ts"]),
+        workers("workers", ["test/**/*.test.ts"], ["test/tooling/**", "test/stress/**", "test/reliability/overload.test.ts"]),
+        // `npm run test:stress`: 10,000-run property tests, too slow for every `npm test`.
+        workers("stress", ["test/stress/**/*.test.ts"], [], undefined, 600_000),
         // A small budget, so the overload test can exceed it quickly.
         workers("workers-budget", ["test/reliability/overload.test.ts"], [], { limit: 40, period: 10 }),
         {
