@@ -13,6 +13,8 @@ export default defineConfig(async () => {
           bindings: {
             OPERATOR_TOKEN: "test-operator-token",
             KEY_ENCRYPTION_SECRET: "test-key-encryption-secret",
+            // wrangler.toml's resolvers (tests stand in for them), whatever a developer's .dev.vars says.
+            DOH_RESOLVERS: "https://cloudflare-dns.com/dns-query,https://dns.google/resolve",
             // Revocation is checked on every request in tests; production trusts a check for 60 s.
             REVOCATION_CHECK_SECONDS: "0",
             TEST_MIGRATIONS: migrations,

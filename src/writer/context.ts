@@ -12,6 +12,26 @@ export interface WriteContext {
   db: DrizzleD1Database;
   orgId: string;
   now: string;
+  /** The organization's userName policy, cached by the writer between changes to it. */
+  policy: () => Promise<OrgPolicy>;
+}
+
+/** What a userName must satisfy in an organization. */
+export interface OrgPolicy {
+  requireVerifiedDomain: boolean;
+  verifiedDomains: Set<string>;
+}
+
+/** Reads an organization's policy: its setting and its verified domains. */
+export async function loadPolicy(db: DrizzleD1Database, orgId: string): Promise<OrgPolicy> {
+  const [orgRows, verified] = await db.batch([
+    db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId)),
+    db.select({ domain: domains.domain }).from(domains).where(and(eq(domains.orgId, orgId), eq(domains.status, "verified"))),
+  ]);
+  return {
+    requireVerifiedDomain: orgRows[0]?.settings.requireVerifiedDomain !== false,
+    verifiedDomains: new Set(verified.map((d) => d.domain)),
+  };
 }
 
 /** The provisioning-log fields a handler knows. */
@@ -49,21 +69,15 @@ export function checkVersion(ifMatch: string | undefined, version: number): Resu
  * domain of the organization; a subdomain counts only once it is verified itself.
  */
 export async function checkUserNameDomain(ctx: WriteContext, userName: string): Promise<Result<true>> {
-  const [orgRows, verified] = await ctx.db.batch([
-    ctx.db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, ctx.orgId)),
-    ctx.db
-      .select({ domain: domains.domain })
-      .from(domains)
-      .where(and(eq(domains.orgId, ctx.orgId), eq(domains.status, "verified"))),
-  ]);
-  if (orgRows[0]?.settings.requireVerifiedDomain === false) return ok(true);
+  const policy = await ctx.policy();
+  if (!policy.requireVerifiedDomain) return ok(true);
   const at = userName.lastIndexOf("@");
   const normalized = at > 0 ? normalizeDomain(userName.slice(at + 1)) : undefined;
   if (!normalized?.ok) {
     return badRequest("invalidValue", `userName "${userName}" must be an e-mail address in a verified domain of this organization.`);
   }
   const domain = normalized.domain;
-  if (!verified.some((d) => d.domain === domain)) {
+  if (!policy.verifiedDomains.has(domain)) {
     return badRequest("invalidValue", `userName "${userName}": the domain "${domain}" is not a verified domain of this organization.`);
   }
   return ok(true);

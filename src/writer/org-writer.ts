@@ -11,7 +11,7 @@ import { addClientSecret, authorizeCode, createOrgClient, redeemCode, removeClie
 import { claimDomain, settleDomain, type Claimant, type ClaimResult } from "./domains";
 import type { ScimError } from "../scim/errors";
 import type { FailedRequest, ParsedWrite, RequestInfo, ScimWrite, ScimWriteResult } from "./commands";
-import { refused, type EventFields, type Outcome, type WriteContext } from "./context";
+import { loadPolicy, refused, type EventFields, type OrgPolicy, type Outcome, type WriteContext } from "./context";
 import { createGroup, deleteGroup, patchGroup, replaceGroup } from "./groups";
 import { createOrganization, createScimToken, revokeScimToken, type NewOrganization, type OrgResult } from "./organization";
 import { createUser, deleteUser, patchUser, replaceUser } from "./users";
@@ -28,6 +28,14 @@ const handlers: { [K in ScimWrite["kind"]]: (ctx: WriteContext, cmd: ParsedWrite
 };
 
 
+/** Which uniqueness a refused write ran into, in words the admin can act on. */
+function conflictDetail(outcome: Outcome): string {
+  const { result } = outcome;
+  if (result.ok && result.user) return `userName "${result.user.userName}" is already taken in this organization.`;
+  if (result.ok && result.group) return `A group named "${result.group.displayName}" already exists in this organization.`;
+  return "The write conflicts with an existing resource.";
+}
+
 export class OrgWriter extends DurableObject<Env> {
   private readonly db = drizzle(this.env.DB);
   // D1 calls release the input gate, so writes are queued here explicitly, one at a time.
@@ -39,8 +47,31 @@ export class OrgWriter extends DurableObject<Env> {
     return run;
   }
 
+  // Organizations' userName policies, read once and dropped whenever anything could change them.
+  private policies = new Map<string, Promise<OrgPolicy>>();
+
   private context(orgId: string): WriteContext {
-    return { db: this.db, orgId, now: new Date().toISOString() };
+    const policy = () => {
+      let cached = this.policies.get(orgId);
+      if (!cached) {
+        cached = loadPolicy(this.db, orgId);
+        cached.catch(() => this.policies.delete(orgId));
+        this.policies.set(orgId, cached);
+      }
+      return cached;
+    };
+    return { db: this.db, orgId, now: new Date().toISOString(), policy };
+  }
+
+  /** Runs an organization-level change, then forgets cached policies. */
+  private changeOrganization<T>(work: () => Promise<T>): Promise<T> {
+    return this.serialize(async () => {
+      try {
+        return await work();
+      } finally {
+        this.policies.clear();
+      }
+    });
   }
 
   /** Carries out one SCIM write for `orgId` and logs it, atomically. */
@@ -57,9 +88,11 @@ export class OrgWriter extends DurableObject<Env> {
       } catch (e) {
         if (!isUniqueViolation(e)) console.error(`write ${write.kind} for ${orgId} failed`, e);
         const error: ScimError = isUniqueViolation(e)
-          ? { status: 409, scimType: "uniqueness", detail: "The write conflicts with an existing resource." }
+          ? { status: 409, scimType: "uniqueness", detail: conflictDetail(outcome) }
           : { status: 503, detail: "The write could not be stored; nothing was changed. Retry later." };
-        await this.db.batch([this.logEntry(ctx, request, outcome.event, error.status, error.detail)]).catch(() => undefined);
+        // A create that did not happen has no resource to point at.
+        const event = write.kind.startsWith("create") ? { ...outcome.event, resourceId: null } : outcome.event;
+        await this.db.batch([this.logEntry(ctx, request, event, error.status, error.detail)]).catch(() => undefined);
         return { ok: false, error, ...(error.status === 503 ? { retryAfterSeconds: 5 } : {}) };
       }
     });
@@ -101,7 +134,7 @@ export class OrgWriter extends DurableObject<Env> {
 
   /** Creates the organization this object writes for. */
   createOrganization(orgId: string, input: NewOrganization, actor: string): Promise<OrgResult> {
-    return this.serialize(() => createOrganization(this.context(orgId), input, actor));
+    return this.changeOrganization(() => createOrganization(this.context(orgId), input, actor));
   }
 
   /** Issues a long-lived SCIM token; the caller shows it once. */
@@ -116,17 +149,17 @@ export class OrgWriter extends DurableObject<Env> {
 
   /** Claims a domain for an account or its organization. */
   claimDomain(claimant: Claimant, domain: string, now: number): Promise<ClaimResult> {
-    return this.serialize(() => claimDomain(this.db, claimant, domain, new Date(now)));
+    return this.changeOrganization(() => claimDomain(this.db, claimant, domain, new Date(now)));
   }
 
   /** Applies a verification check (or only the expiry rule) to a pending claim. */
   settleDomain(domainId: string, check: CheckResult | null, now: number): Promise<DomainRow | undefined> {
-    return this.serialize(() => settleDomain(this.db, domainId, check, new Date(now)));
+    return this.changeOrganization(() => settleDomain(this.db, domainId, check, new Date(now)));
   }
 
   /** Renames the organization or changes its settings. */
   updateOrganization(orgId: string, change: { name?: string; settings?: OrgSettings }, actor: string): Promise<void> {
-    return this.serialize(() => updateOrganization(this.db, orgId, change, actor, new Date()));
+    return this.changeOrganization(() => updateOrganization(this.db, orgId, change, actor, new Date()));
   }
 
   /** Adds an admin or changes an admin's permission. */

@@ -2,7 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { users, type UserRow } from "../db/schema";
-import { fail, type Result } from "../scim/errors";
+import type { Result } from "../scim/errors";
 import { applyPatch } from "../scim/patch/apply";
 import { readPatchRequest } from "../scim/patch/operations";
 import { findUser } from "../scim/users/read";
@@ -27,23 +27,17 @@ const event = (operation: string, id: string | null, externalId: string | null =
   externalId,
 });
 
-/** Validates a document about to be stored: required attributes, verified domain, unique userName. */
+/**
+ * Validates a document about to be stored: required attributes and a verified domain. A taken
+ * userName is caught by the unique index when the batch commits (the writer answers 409).
+ */
 async function admissible(ctx: WriteContext, doc: UserDocument, current?: UserRow): Promise<Result<UserFields>> {
   const valid = validateUserDocument(doc);
   if (!valid.ok) return valid;
   const fields = userFields(doc, valid.value);
-  if (current?.userNameKey === fields.userNameKey) return { ok: true, value: fields };
-  if (current?.userName !== fields.userName) {
+  if (current?.userNameKey !== fields.userNameKey) {
     const domain = await checkUserNameDomain(ctx, fields.userName);
     if (!domain.ok) return domain;
-  }
-  const taken = await ctx.db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.orgId, ctx.orgId), eq(users.userNameKey, fields.userNameKey)))
-    .get();
-  if (taken && taken.id !== current?.id) {
-    return fail(409, `userName "${fields.userName}" is already taken in this organization.`, "uniqueness");
   }
   return { ok: true, value: fields };
 }
