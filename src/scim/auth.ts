@@ -15,20 +15,32 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+// Per isolate: a token's answer is trusted for REVOCATION_CHECK_SECONDS (as for OAuth grants),
+// which spares every SCIM request a D1 round trip; revocation takes effect within that time.
+const recentTokens = new Map<string, { at: number; orgId: string | undefined }>();
+
 /** The organization whose active SCIM token this is, looked up by hash. */
-export async function organizationOfScimToken(db: D1Database, token: string): Promise<string | undefined> {
-  const now = new Date().toISOString();
-  const row = await drizzle(db)
+export async function organizationOfScimToken(env: Env, token: string): Promise<string | undefined> {
+  const hash = await sha256Hex(token);
+  const ttl = Math.max(0, Number.parseInt(env.REVOCATION_CHECK_SECONDS ?? "60", 10) || 0) * 1000;
+  const now = Date.now();
+  const cached = recentTokens.get(hash);
+  if (cached && now - cached.at < ttl) return cached.orgId;
+  const row = await drizzle(env.DB)
     .select({ orgId: scimTokens.orgId })
     .from(scimTokens)
     .where(
       and(
-        eq(scimTokens.tokenHash, await sha256Hex(token)),
+        eq(scimTokens.tokenHash, hash),
         isNull(scimTokens.revokedAt),
-        or(isNull(scimTokens.expiresAt), gt(scimTokens.expiresAt, now)),
+        or(isNull(scimTokens.expiresAt), gt(scimTokens.expiresAt, new Date(now).toISOString())),
       ),
     )
     .get();
+  if (ttl > 0) {
+    if (recentTokens.size > 10_000) recentTokens.clear();
+    recentTokens.set(hash, { at: now, orgId: row?.orgId });
+  }
   return row?.orgId;
 }
 
@@ -59,7 +71,7 @@ export const scimAuth = createMiddleware<AppEnv>(async (c, next) => {
     }
     c.set("orgId", verified.claims.org);
   } else {
-    const orgId = await organizationOfScimToken(c.env.DB, token);
+    const orgId = await organizationOfScimToken(c.env, token);
     if (!orgId) return unauthorized("The Bearer token is not valid, expired or revoked.");
     c.set("orgId", orgId);
   }

@@ -11,7 +11,7 @@ import { MAX_PAYLOAD_BYTES, scimBase } from "./discovery";
 import { errorResponse, scimJson, type ScimError } from "./errors";
 import { findGroup, listGroups, membersOfGroups } from "./groups/read";
 import { renderGroup } from "./groups/document";
-import { readListQuery } from "./list";
+import { readListQuery, type ListQuery } from "./list";
 import { etagOf } from "./meta";
 import { project, readProjection, wants, type Projection } from "./projection";
 import { LIST_RESPONSE, type ResourceKind } from "./schemas";
@@ -24,14 +24,18 @@ type Row = UserRow | GroupRow;
 /** How each resource kind is read and rendered. */
 interface Reader {
   find(db: DrizzleD1Database, orgId: string, id: string): Promise<Row | undefined>;
-  list: typeof listUsers | typeof listGroups;
+  list(db: DrizzleD1Database, orgId: string, query: ListQuery, base: string): Promise<{ total: number; resources: JsonObject[] }>;
   render(db: DrizzleD1Database, rows: Row[], projection: Projection, base: string): Promise<JsonObject[]>;
 }
 
 const readers: Record<ResourceKind, Reader> = {
   User: {
     find: findUser,
-    list: listUsers,
+    // A list reads its page, total and the page's groups in one round trip.
+    async list(db, orgId, query, base) {
+      const { rows, total, groups } = await listUsers(db, orgId, query, wants("User", query.projection, "groups"));
+      return { total, resources: rows.map((r) => renderUser(r, base, groups?.get(r.id))) };
+    },
     async render(db, rows, projection, base) {
       const groups = wants("User", projection, "groups") ? await groupsOfUsers(db, rows.map((r) => r.id)) : undefined;
       return rows.map((r) => renderUser(r as UserRow, base, groups?.get(r.id)));
@@ -39,7 +43,10 @@ const readers: Record<ResourceKind, Reader> = {
   },
   Group: {
     find: findGroup,
-    list: listGroups,
+    async list(db, orgId, query, base) {
+      const { rows, total } = await listGroups(db, orgId, query);
+      return { total, resources: await this.render(db, rows, query.projection, base) };
+    },
     async render(db, rows, projection, base) {
       // excludedAttributes=members must not pay for loading members.
       const members = wants("Group", projection, "members") ? await membersOfGroups(db, rows.map((r) => r.id)) : undefined;
@@ -99,8 +106,7 @@ function resourceRoutes(kind: ResourceKind) {
     const query = readListQuery(kind, c.req.query());
     if (!query.ok) return refuse(c, query.error, { operation: "query", resourceType: kind, resourceId: null });
     const db = drizzle(c.env.DB);
-    const { rows, total } = await reader.list(db, c.var.orgId, query.value);
-    const resources = await reader.render(db, rows, query.value.projection, scimBase(c.req.url));
+    const { total, resources } = await reader.list(db, c.var.orgId, query.value, scimBase(c.req.url));
     return scimJson(
       {
         schemas: [LIST_RESPONSE],

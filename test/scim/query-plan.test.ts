@@ -37,9 +37,9 @@ function listQuery(kind: "User" | "Group", filter: string) {
 }
 
 describe("Entra's lookups use indexes", () => {
-  it("userName eq (Test Connection and matching), page and total", async () => {
-    const { page, total } = userListQueries(db, "org", listQuery("User", 'userName eq "a@b.c"'));
-    const lines = [...(await plan(page)), ...(await plan(total))];
+  it("userName eq (Test Connection and matching), page, total and the page's groups", async () => {
+    const { page, total, groupsOfPage } = userListQueries(db, "org", listQuery("User", 'userName eq "a@b.c"'));
+    const lines = [...(await plan(page)), ...(await plan(total)), ...(await plan(groupsOfPage))];
     expectIndexedOnly(lines);
     expect(lines.join("\n")).toContain("users_org_user_name");
   });

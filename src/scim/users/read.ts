@@ -1,5 +1,5 @@
 /** Reads of Users, straight from D1 (writes go through the organization's writer). */
-import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { groupMembers, groups, users, type UserRow } from "../../db/schema";
 import { runList, type ListQuery } from "../list";
@@ -30,22 +30,32 @@ export async function groupsOfUsers(db: Db, userIds: string[]): Promise<Map<stri
   return out;
 }
 
-/** The statements of a list request: one page and the exact total. */
+/** The statements of a list request: one page, the exact total, and the page's groups. */
 export function userListQueries(db: Db, orgId: string, query: ListQuery) {
   const where = query.where ? and(eq(users.orgId, orgId), query.where) : eq(users.orgId, orgId);
   const direction = query.descending ? desc : asc;
   // The default order follows the (org_id, user_name_key) index, so paging never sorts.
   const order = query.sortBy ? [direction(query.sortBy), asc(users.id)] : [direction(users.userNameKey)];
-  const page = db
-    .select()
-    .from(users)
-    .where(where)
-    .orderBy(...order)
-    .limit(query.count)
-    .offset(query.startIndex - 1);
+  const offset = query.startIndex - 1;
+  const page = db.select().from(users).where(where).orderBy(...order).limit(query.count).offset(offset);
   const total = db.select({ n: count() }).from(users).where(where);
-  return { page, total };
+  const pageIds = db.select({ id: users.id }).from(users).where(where).orderBy(...order).limit(query.count).offset(offset);
+  const groupsOfPage = db
+    .select({ userId: groupMembers.memberId, id: groups.id, displayName: groups.displayName })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .where(inArray(groupMembers.memberId, pageIds))
+    .orderBy(groups.displayNameKey);
+  return { page, total, groupsOfPage };
 }
 
-/** One page and the exact total, read in one round trip. */
-export const listUsers = (db: Db, orgId: string, query: ListQuery) => runList<UserRow>(db, userListQueries(db, orgId, query), query.count);
+/** One page, the exact total and (when wanted) each user's groups, read in one round trip. */
+export async function listUsers(db: Db, orgId: string, query: ListQuery, withGroups: boolean) {
+  const { page, total, groupsOfPage } = userListQueries(db, orgId, query);
+  if (query.count === 0) return { rows: [] as UserRow[], total: (await total.get())?.n ?? 0 };
+  if (!withGroups) return runList<UserRow>(db, { page, total }, query.count);
+  const [rows, totals, memberships] = await db.batch([page, total, groupsOfPage]);
+  const byUser = new Map<string, UserGroupRef[]>(rows.map((r) => [r.id, []]));
+  for (const m of memberships) byUser.get(m.userId)?.push({ id: m.id, displayName: m.displayName });
+  return { rows, total: totals[0]?.n ?? 0, groups: byUser };
+}
