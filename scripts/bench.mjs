@@ -198,6 +198,11 @@ async function main() {
   for (let g = 0; g < 4; g++) groups.push((await request("POST", "/scim/v2/Groups", main.token, { displayName: `Group ${g}`, members: [] })).body.id);
   const pick = (list) => list[Math.floor(Math.random() * list.length)];
 
+  // The floor of any SCIM read here: authentication, the budget and one D1 round trip.
+  const floor = record(
+    "SCIM floor: GET /Users?count=0 (one D1 query)",
+    await load({ connections: 16, until: forSeconds(SECONDS), next: async () => expect(200)(await request("GET", "/scim/v2/Users?count=0", main.token)) }),
+  );
   const hits = record(
     'filter: GET /Users?filter=userName eq "..." (hits)',
     await load({ connections: 16, until: forSeconds(SECONDS), next: async () => (await request("GET", `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "u${Math.floor(Math.random() * 1000)}@${main.domain}"`)}`, main.token)).body.totalResults === 1 }),
@@ -326,7 +331,7 @@ async function main() {
   const targets = [
     { target: "initial sync: 0 errors", measured: `${syncErrors} errors`, met: syncErrors === 0 },
     { target: "initial sync: at least 100 objects/s", measured: `${(objects / syncSeconds).toFixed(0)} objects/s`, met: objects / syncSeconds >= 100 },
-    { target: "filter lookup throughput at least 0.5x baseline", measured: `${(hits.rps / baseline.rps).toFixed(2)}x`, met: hits.rps / baseline.rps >= 0.5 },
+    { target: "filter lookup throughput at least 0.5x baseline", measured: `${(hits.rps / baseline.rps).toFixed(2)}x (${(hits.rps / floor.rps).toFixed(2)}x the one-query floor)`, met: hits.rps / baseline.rps >= 0.5 },
     { target: "filter lookup p99 at most 3x baseline p99", measured: `${(hits.p99 / baseline.p99).toFixed(2)}x`, met: hits.p99 / baseline.p99 <= 3 },
     { target: `member add to a ${largest}-member group at most 2x a 100-member group`, measured: `${(growth[largest].add.p50 / smallAdd.p50).toFixed(2)}x (p50)`, met: growth[largest].add.p50 / smallAdd.p50 <= 2 },
     { target: `filter lookup at ${largest} users at most 1.5x the cost at ${SIZES[0]}`, measured: `${(growth[largest].lookup.p50 / growth[SIZES[0]].lookup.p50).toFixed(2)}x (p50)`, met: growth[largest].lookup.p50 / growth[SIZES[0]].lookup.p50 <= 1.5 },
