@@ -1,4 +1,4 @@
-import { abortAllDurableObjects } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { entraUser, json, newOrganization, send } from "../support/client";
@@ -43,21 +43,24 @@ describe("faults", () => {
 
   it("a Durable Object reset mid-flight gives each request a 2xx that happened or a retryable 5xx", async () => {
     const org = await newOrganization();
-    const writes = Array.from({ length: 20 }, (_, i) => send("POST", "/scim/v2/Users", org.token, entraUser(`reset${i}@${org.domain}`)));
-    await new Promise((resolve) => setTimeout(resolve, 2));
-    await abortAllDurableObjects();
+    const writes = Array.from({ length: 40 }, (_, i) => send("POST", "/scim/v2/Users", org.token, entraUser(`reset${i}@${org.domain}`)));
+    // Reset the writer once the first write is answered, while the others wait in its queue.
+    await Promise.race(writes);
+    const writer = env.ORG_WRITER.get(env.ORG_WRITER.idFromName(org.id));
+    await runInDurableObject(writer, (_instance, state) => state.abort("injected reset")).catch(() => undefined);
     const answers = await Promise.all(writes);
+    expect(answers.some((r) => r.status === 503)).toBe(true);
     for (const [i, r] of answers.entries()) {
       expect([201, 503]).toContain(r.status);
       if (r.status === 503) expect(r.headers.get("retry-after")).not.toBeNull();
       if (r.status === 201) expect(await count("SELECT count(*) AS n FROM users WHERE org_id = ? AND user_name = ?", org.id, `reset${i}@${org.domain}`)).toBe(1);
     }
     // Retrying every request settles on exactly one user each.
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 40; i++) {
       const retry = await send("POST", "/scim/v2/Users", org.token, entraUser(`reset${i}@${org.domain}`));
       expect([201, 409]).toContain(retry.status);
     }
-    expect(await count("SELECT count(*) AS n FROM users WHERE org_id = ?", org.id)).toBe(20);
+    expect(await count("SELECT count(*) AS n FROM users WHERE org_id = ?", org.id)).toBe(40);
   });
 });
 
