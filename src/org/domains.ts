@@ -15,7 +15,7 @@ const failure = <T>(status: 400 | 403 | 404 | 409, error: string, message: strin
 /** The outside world a check reaches: the configured resolvers and the global fetch. */
 export const liveCheckDeps = (env: Env): CheckDeps => ({ resolvers: resolversOf(env.DOH_RESOLVERS), fetch: (...args) => fetch(...args), timeoutMs: 5000 });
 
-const claimantOf = (account: AccountRow, membership: Membership | null): Claimant => ({
+const claimantOf = (account: Pick<AccountRow, "id">, membership: Membership | null): Claimant => ({
   accountId: account.id,
   orgId: membership?.orgId ?? null,
 });
@@ -38,7 +38,7 @@ export async function findDomain(env: Env, account: AccountRow, membership: Memb
  * Claims a domain. Without an organization an account may claim only its own e-mail domain;
  * a read & write admin may add any domain; a read-only admin none.
  */
-export async function claim(env: Env, account: AccountRow, membership: Membership | null, requested: unknown): Promise<DomainAction<{ created: boolean; domain: DomainRow }>> {
+export async function claim(env: Env, account: Pick<AccountRow, "id" | "email">, membership: Membership | null, requested: unknown): Promise<DomainAction<{ created: boolean; domain: DomainRow }>> {
   const emailDomain = account.email.slice(account.email.lastIndexOf("@") + 1);
   const normalized = normalizeDomain(requested ?? emailDomain);
   if (!normalized.ok) return failure(400, "invalid_domain", normalized.reason);

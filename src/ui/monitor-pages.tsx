@@ -101,6 +101,25 @@ const SERIES: [keyof Counts, string, string][] = [
   ["failures", "Failures", "#b3261e"],
 ];
 
+/** Counts per period, one column per kind. */
+function CountsTable(props: { label: string; rows: [string, Counts][] }) {
+  return (
+    <table>
+      <Columns names={[props.label, ...SERIES.map(([, label]) => label)]} action={false} />
+      <tbody>
+        {props.rows.map(([period, counts]) => (
+          <tr>
+            <td>{period}</td>
+            {SERIES.map(([key]) => (
+              <td>{counts[key]}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** Stacked daily bars drawn on the server as SVG: no script, no chart library. */
 function DailyChart(props: { daily: Summary["daily"] }) {
   const width = 640;
@@ -167,36 +186,12 @@ export function SummaryPage(props: { viewer: Viewer; csrf: string; summary: Summ
             </li>
           ))}
         </ul>
-        <table>
-          <Columns names={["Day", ...SERIES.map(([, label]) => label)]} action={false} />
-          <tbody>
-            {summary.daily.map((d) => (
-              <tr>
-                <td>{d.day}</td>
-                {SERIES.map(([key]) => (
-                  <td>{d[key]}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CountsTable label="Day" rows={summary.daily.map((d) => [d.day, d])} />
       </section>
       <section class="card" aria-labelledby="per-hour">
         <h2 id="per-hour">Per hour (last 48 hours, active hours)</h2>
         {recentHours.length === 0 ? <p class="muted">No requests in the last 48 hours.</p> : null}
-        <table>
-          <Columns names={["Hour", ...SERIES.map(([, label]) => label)]} action={false} />
-          <tbody>
-            {recentHours.map((h) => (
-              <tr>
-                <td>{h.hour}</td>
-                {SERIES.map(([key]) => (
-                  <td>{h[key]}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CountsTable label="Hour" rows={recentHours.map((h) => [h.hour, h])} />
       </section>
       <section class="card" aria-labelledby="top-failures">
         <h2 id="top-failures">Top failure reasons</h2>

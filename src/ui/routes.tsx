@@ -5,7 +5,7 @@ import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { authenticate } from "../account/middleware";
 import { clientAddress, signIn, signUp } from "../account/routes";
-import { accountOfSession, clearSessionCookie, endSession, SESSION_COOKIE, setSessionCookie } from "../account/sessions";
+import { clearSessionCookie, endSession, SESSION_COOKIE, setSessionCookie } from "../account/sessions";
 import type { AppEnv } from "../app-env";
 import { claim, listDomains, verifyNow } from "../org/domains";
 import { browseGroups, browseMembers, browseUsers } from "../monitor/directory";
@@ -73,8 +73,7 @@ pages.post("/signup", async (c) => {
   if (!session.ok) return c.redirect("/login", 303);
   setSessionCookie(c, session.token);
   // GoTo's flow: the new account is asked to verify its e-mail domain straight away.
-  const found = await accountOfSession(drizzle(c.env.DB), session.token, new Date());
-  if (found) await claim(c.env, found.account, null, undefined);
+  await claim(c.env, { id: created.id, email: created.email }, null, undefined);
   return c.redirect("/dashboard", 303);
 });
 

@@ -31,7 +31,7 @@ export type ScimWriteResult =
 /** A failed SCIM request the Worker answered itself (bad JSON, unknown id, bad filter...). */
 export interface FailedRequest {
   operation: string;
-  resourceType: "User" | "Group" | null;
+  resourceType: "User" | "Group";
   resourceId: string | null;
   status: number;
   detail: string;

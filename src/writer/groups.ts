@@ -1,9 +1,12 @@
-/** Group writes: membership changes run as set-based SQL, so a group's size never matters. */
+/**
+ * Group writes: membership changes run as set-based SQL, so a group's size never matters. A taken
+ * displayName is caught by the unique index when the batch commits (the writer answers 409).
+ */
 import { and, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { groupMembers, groups, users, type GroupRow } from "../db/schema";
 import type { JsonObject } from "../scim/attributes";
-import { badRequest, fail, ok, type Result, type ScimError } from "../scim/errors";
+import { badRequest, ok, type Result, type ScimError } from "../scim/errors";
 import { groupDocument, readGroupDocument, validateGroupDocument, type GroupDocument, type MemberRef } from "../scim/groups/document";
 import { findGroup } from "../scim/groups/read";
 import { applyPatch, type MemberChange } from "../scim/patch/apply";
@@ -22,18 +25,6 @@ const event = (operation: string, id: string | null, externalId: string | null =
 });
 
 const jsonList = (values: unknown[]) => JSON.stringify(values);
-
-/** Checks a displayName is free in the organization (case-insensitively). */
-async function checkDisplayName(ctx: WriteContext, displayName: string, selfId?: string): Promise<Result<true>> {
-  const taken = await ctx.db
-    .select({ id: groups.id })
-    .from(groups)
-    .where(and(eq(groups.orgId, ctx.orgId), eq(groups.displayNameKey, displayName.toLowerCase())))
-    .get();
-  return taken && taken.id !== selfId
-    ? fail(409, `A group named "${displayName}" already exists in this organization.`, "uniqueness")
-    : ok(true);
-}
 
 interface ResolvedMember {
   id: string;
@@ -133,8 +124,6 @@ export async function createGroup(ctx: WriteContext, cmd: Command<"createGroup">
   const externalId = doc.externalId ?? null;
   const name = validateGroupDocument(doc);
   if (!name.ok) return refused(name.error, event("create", null, externalId));
-  const free = await checkDisplayName(ctx, name.value);
-  if (!free.ok) return refused(free.error, event("create", null, externalId));
   const id = crypto.randomUUID();
   const resolved = await resolveMembers(ctx, members, id);
   if (!resolved.ok) return refused(resolved.error, event("create", null, externalId));
@@ -185,8 +174,6 @@ export async function replaceGroup(ctx: WriteContext, cmd: Command<"replaceGroup
   if (!read.ok) return refused(read.error, event("update", cmd.id, current.externalId));
   const name = validateGroupDocument(read.value.doc);
   if (!name.ok) return refused(name.error, event("update", cmd.id, current.externalId));
-  const free = await checkDisplayName(ctx, name.value, current.id);
-  if (!free.ok) return refused(free.error, event("update", cmd.id, current.externalId));
   const members = await memberStatements(ctx, current.id, [{ kind: "replace", refs: read.value.members }]);
   if (!members.ok) return refused(members.error, event("update", cmd.id, current.externalId));
   const row = nextRow(ctx, current, read.value.doc, name.value);
@@ -210,10 +197,6 @@ export async function patchGroup(ctx: WriteContext, cmd: Command<"patchGroup">):
   const name = validateGroupDocument(doc);
   if (!name.ok) return refuse(name);
   const docChanged = doc.displayName !== before.displayName || doc.externalId !== before.externalId;
-  if (docChanged && name.value.toLowerCase() !== current.displayNameKey) {
-    const free = await checkDisplayName(ctx, name.value, current.id);
-    if (!free.ok) return refuse(free);
-  }
   const members = await memberStatements(ctx, current.id, patched.value.members);
   if (!members.ok) return refuse(members);
   const row = nextRow(ctx, current, doc, name.value);

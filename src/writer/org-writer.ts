@@ -121,13 +121,8 @@ export class OrgWriter extends DurableObject<Env> {
   recordFailure(orgId: string, request: RequestInfo, failure: FailedRequest): Promise<void> {
     return this.serialize(async () => {
       const ctx = this.context(orgId);
-      const fields: EventFields = {
-        operation: failure.operation,
-        resourceType: failure.resourceType ?? "User",
-        resourceId: failure.resourceId,
-        externalId: null,
-      };
-      const entry = this.logEntry(ctx, request, fields, failure.status, failure.detail);
+      const { operation, resourceType, resourceId } = failure;
+      const entry = this.logEntry(ctx, request, { operation, resourceType, resourceId, externalId: null }, failure.status, failure.detail);
       await this.db.batch([entry]);
     });
   }
