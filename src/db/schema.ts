@@ -73,10 +73,17 @@ export const sessions = sqliteTable(
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
     tokenHash: text("token_hash").notNull(),
+    // The browser or client that signed in (truncated), so an admin can tell sessions apart.
+    userAgent: text("user_agent"),
     createdAt: text("created_at").notNull(),
     expiresAt: text("expires_at").notNull(),
   },
-  (t) => [uniqueIndex("sessions_token").on(t.tokenHash), index("sessions_account").on(t.accountId)],
+  (t) => [
+    uniqueIndex("sessions_token").on(t.tokenHash),
+    index("sessions_account").on(t.accountId),
+    // The cron prunes expired sessions.
+    index("sessions_expires").on(t.expiresAt),
+  ],
 );
 
 /** Admins of an organization; an account administers at most one organization. */
@@ -95,13 +102,50 @@ export const orgAdmins = sqliteTable(
   (t) => [primaryKey({ columns: [t.orgId, t.accountId] }), uniqueIndex("org_admins_account").on(t.accountId)],
 );
 
-/** Failed sign-ins per e-mail and per client address, for throttling. */
-export const loginFailures = sqliteTable("login_failures", {
-  key: text("key").primaryKey(),
-  failures: integer("failures").notNull(),
-  windowStart: text("window_start").notNull(),
-  lockedUntil: text("locked_until"),
-});
+/**
+ * An invitation to administer an organization: nobody becomes an admin without accepting one.
+ * Addressed to an e-mail, so it also reaches someone who signs up later.
+ */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    // Lower-cased email: how the invited account finds its invitations.
+    emailKey: text("email_key").notNull(),
+    permission: text("permission", { enum: ["read", "read-write"] }).notNull(),
+    invitedBy: text("invited_by").notNull(),
+    status: text("status", { enum: ["pending", "accepted", "declined", "revoked"] }).notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    respondedAt: text("responded_at"),
+  },
+  (t) => [
+    // One open invitation per organization and e-mail; inviting again renews it.
+    uniqueIndex("invitations_pending").on(t.orgId, t.emailKey).where(sql`status = 'pending'`),
+    index("invitations_email").on(t.emailKey, t.status),
+    index("invitations_org").on(t.orgId, t.status),
+  ],
+);
+
+/**
+ * Failed sign-ins per key (an e-mail with a client address, or a client address alone), for
+ * throttling. `lockedUntil` is the earliest time the key may try again.
+ */
+export const loginFailures = sqliteTable(
+  "login_failures",
+  {
+    key: text("key").primaryKey(),
+    failures: integer("failures").notNull(),
+    windowStart: text("window_start").notNull(),
+    lockedUntil: text("locked_until"),
+  },
+  // The cron prunes rows whose window has passed.
+  (t) => [index("login_failures_window").on(t.windowStart)],
+);
 
 export const users = sqliteTable(
   "users",
@@ -254,6 +298,7 @@ export type GroupRow = typeof groups.$inferSelect;
 export type DomainRow = typeof domains.$inferSelect;
 export type OrganizationRow = typeof organizations.$inferSelect;
 export type AccountRow = typeof accounts.$inferSelect;
+export type InvitationRow = typeof invitations.$inferSelect;
 
 /** OAuth clients: platform clients (code grant, e.g. Entra's gallery app) and organization SCIM clients (client credentials). */
 export const oauthClients = sqliteTable(
@@ -309,17 +354,22 @@ export const oauthGrants = sqliteTable(
 );
 
 /** Authorization codes: single use, short-lived, stored hashed. */
-export const oauthCodes = sqliteTable("oauth_codes", {
-  codeHash: text("code_hash").primaryKey(),
-  grantId: text("grant_id")
+export const oauthCodes = sqliteTable(
+  "oauth_codes",
+  {
+    codeHash: text("code_hash").primaryKey(),
+    grantId: text("grant_id")
     .notNull()
     .references(() => oauthGrants.id, { onDelete: "cascade" }),
-  clientId: text("client_id").notNull(),
-  redirectUri: text("redirect_uri"),
-  codeChallenge: text("code_challenge"),
-  expiresAt: text("expires_at").notNull(),
-  usedAt: text("used_at"),
-});
+    clientId: text("client_id").notNull(),
+    redirectUri: text("redirect_uri"),
+    codeChallenge: text("code_challenge"),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+  },
+  // The cron prunes expired codes.
+    (t) => [index("oauth_codes_expires").on(t.expiresAt)],
+);
 
 /** Refresh tokens, rotated on every use; a rotated one presented again revokes its grant. */
 export const refreshTokens = sqliteTable(
@@ -330,9 +380,18 @@ export const refreshTokens = sqliteTable(
       .notNull()
       .references(() => oauthGrants.id, { onDelete: "cascade" }),
     createdAt: text("created_at").notNull(),
+    // Unused for this long, a refresh token expires; each rotation starts a new period.
+    expiresAt: text("expires_at"),
     rotatedAt: text("rotated_at"),
+    // The hash of the token this one was rotated into: a retry within the grace period replaces it.
+    replacedBy: text("replaced_by"),
   },
-  (t) => [index("refresh_tokens_grant").on(t.grantId)],
+  (t) => [
+    index("refresh_tokens_grant").on(t.grantId),
+    // The cron prunes rotated and expired tokens.
+    index("refresh_tokens_rotated").on(t.rotatedAt),
+    index("refresh_tokens_expires").on(t.expiresAt),
+  ],
 );
 
 /** Access-token signing keys (ES256); the private key is stored encrypted with a Worker secret. */
