@@ -359,8 +359,8 @@ export const oauthCodes = sqliteTable(
   {
     codeHash: text("code_hash").primaryKey(),
     grantId: text("grant_id")
-    .notNull()
-    .references(() => oauthGrants.id, { onDelete: "cascade" }),
+      .notNull()
+      .references(() => oauthGrants.id, { onDelete: "cascade" }),
     clientId: text("client_id").notNull(),
     redirectUri: text("redirect_uri"),
     codeChallenge: text("code_challenge"),
@@ -368,7 +368,7 @@ export const oauthCodes = sqliteTable(
     usedAt: text("used_at"),
   },
   // The cron prunes expired codes.
-    (t) => [index("oauth_codes_expires").on(t.expiresAt)],
+  (t) => [index("oauth_codes_expires").on(t.expiresAt)],
 );
 
 /** Refresh tokens, rotated on every use; a rotated one presented again revokes its grant. */
