@@ -1,4 +1,5 @@
 /** The HTTP method: `http://<domain>/goto-verification-code.txt` holding the verification string. */
+import { normalizeDomain } from "./domain-name";
 
 export type FileCheck = { kind: "match" } | { kind: "mismatch"; reason: string } | { kind: "failure"; reason: string };
 
@@ -30,29 +31,43 @@ async function readSmall(response: Response): Promise<string | undefined> {
   return new TextDecoder().decode(all);
 }
 
-/** Fetches the file with a timeout, following only same-host redirects (http to https allowed). */
+/** The origins the check may reach: the domain's own web server on the default ports, http or https. */
+const ownOrigins = (domain: string) => [`http://${domain}`, `https://${domain}`];
+
+/**
+ * Fetches the file with a timeout, following only redirects to the domain itself on port 80 or 443 (http to https allowed).
+ * Network failures and other answers share one message, so the result does not tell which hosts or ports answer.
+ */
 export async function checkHttpFile(domain: string, expected: string, fetcher: typeof fetch, timeoutMs: number): Promise<FileCheck> {
-  let url = new URL(`http://${domain}/goto-verification-code.txt`);
+  const name = normalizeDomain(domain);
+  // Claims are normalized already; this keeps special-use names, IP literals and ports out of reach whatever the caller passes.
+  if (!name.ok || name.domain !== domain) {
+    return { kind: "failure", reason: `nothing was fetched: ${name.ok ? `"${domain}" is not a normalized domain name` : name.reason.replace(/\.$/, "")}` };
+  }
+  const first = new URL(`http://${domain}/goto-verification-code.txt`);
+  const unfetched: FileCheck = {
+    kind: "failure",
+    reason: `the file could not be fetched from ${first} (it must answer 200 there, or redirect only to http://${domain}/ or https://${domain}/)`,
+  };
+  let url = first;
   try {
     for (let hop = 0; ; hop++) {
       const response = await fetcher(url.toString(), { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
       if (response.status >= 300 && response.status < 400) {
         const location = response.headers.get("location");
-        if (!location || hop >= MAX_REDIRECTS) return { kind: "mismatch", reason: `${url} redirects too often or nowhere` };
+        if (!location || hop >= MAX_REDIRECTS) return unfetched;
+        // URL.origin drops the default port, so https://domain:443 counts as https://domain and :8080 does not.
         const next = new URL(location, url);
-        if (next.hostname !== domain || (next.protocol !== "http:" && next.protocol !== "https:")) {
-          return { kind: "mismatch", reason: `${url} redirects to ${next.host}; only redirects to ${domain} itself are followed` };
-        }
+        if (!ownOrigins(domain).includes(next.origin)) return unfetched;
         url = next;
         continue;
       }
-      if (response.status !== 200) return { kind: "mismatch", reason: `${url} answered HTTP ${response.status}` };
+      if (response.status !== 200) return unfetched;
       const body = await readSmall(response);
       if (body === undefined) return { kind: "mismatch", reason: `${url} is larger than ${MAX_BYTES} bytes` };
       return body.trim() === expected ? { kind: "match" } : { kind: "mismatch", reason: `${url} does not hold ${expected}` };
     }
-  } catch (e) {
-    const timedOut = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
-    return { kind: "failure", reason: timedOut ? `${url} did not answer within ${timeoutMs} ms` : `${url} could not be reached` };
+  } catch {
+    return unfetched;
   }
 }
