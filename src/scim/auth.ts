@@ -17,7 +17,8 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 // Per isolate: a token's answer is trusted for REVOCATION_CHECK_SECONDS (as for OAuth grants),
 // which spares every SCIM request a D1 round trip; revocation takes effect within that time.
-const recentTokens = new Map<string, { at: number; orgId: string | undefined }>();
+// Expiry is not revocation: a cached answer is trusted no later than the token's expiresAt.
+const recentTokens = new Map<string, { until: number; orgId: string | undefined }>();
 
 /** The organization whose active SCIM token this is, looked up by hash. */
 export async function organizationOfScimToken(env: Env, token: string): Promise<string | undefined> {
@@ -25,9 +26,9 @@ export async function organizationOfScimToken(env: Env, token: string): Promise<
   const ttl = Math.max(0, Number.parseInt(env.REVOCATION_CHECK_SECONDS ?? "60", 10) || 0) * 1000;
   const now = Date.now();
   const cached = recentTokens.get(hash);
-  if (cached && now - cached.at < ttl) return cached.orgId;
+  if (cached && now < cached.until) return cached.orgId;
   const row = await drizzle(env.DB)
-    .select({ orgId: scimTokens.orgId })
+    .select({ orgId: scimTokens.orgId, expiresAt: scimTokens.expiresAt })
     .from(scimTokens)
     .where(
       and(
@@ -39,7 +40,7 @@ export async function organizationOfScimToken(env: Env, token: string): Promise<
     .get();
   if (ttl > 0) {
     if (recentTokens.size > 10_000) recentTokens.clear();
-    recentTokens.set(hash, { at: now, orgId: row?.orgId });
+    recentTokens.set(hash, { until: Math.min(now + ttl, row?.expiresAt ? Date.parse(row.expiresAt) : Infinity), orgId: row?.orgId });
   }
   return row?.orgId;
 }
