@@ -43,6 +43,15 @@ async function tokenResponse(c: Ctx, subject: string, claims: Parameters<typeof 
   );
 }
 
+/**
+ * Seconds after a rotation during which the previous refresh token may be presented again (a
+ * client retrying after a lost response), as Okta allows: REFRESH_GRACE_SECONDS, 0 to 60, 30 by default.
+ */
+export function refreshGraceSeconds(env: Pick<Env, "REFRESH_GRACE_SECONDS">): number {
+  const seconds = Number.parseInt(env.REFRESH_GRACE_SECONDS ?? "30", 10);
+  return Number.isFinite(seconds) ? Math.min(60, Math.max(0, seconds)) : 30;
+}
+
 /** The organization a code or refresh token belongs to, found through its grant. */
 async function orgOfGrantBy(env: Env, kind: "code" | "refresh", hash: string): Promise<string | undefined> {
   const db = drizzle(env.DB);
@@ -83,10 +92,11 @@ export const oauthTokenRoutes = new Hono<AppEnv>()
     const orgId = await orgOfGrantBy(c.env, grantType === "authorization_code" ? "code" : "refresh", hash);
     if (!orgId) return oauthError("invalid_grant", grantType === "authorization_code" ? "The authorization code is not valid." : "The refresh token is not valid.");
     const writer = orgWriter(c.env, orgId);
+    const now = Date.now();
     const issued =
       grantType === "authorization_code"
-        ? await writer.redeemCode(orgId, hash, { clientId: client.id, redirectUri: form.redirect_uri ?? null, verifier: form.code_verifier ?? null })
-        : await writer.rotateRefresh(orgId, hash, client.id);
+        ? await writer.redeemCode(orgId, hash, { clientId: client.id, redirectUri: form.redirect_uri ?? null, verifier: form.code_verifier ?? null }, now)
+        : await writer.rotateRefresh(orgId, hash, client.id, now, refreshGraceSeconds(c.env));
     if (!issued.ok) return oauthError(issued.error, issued.description);
     const { grant } = issued;
     return tokenResponse(c, grant.accountId ?? client.id, { org: grant.orgId, client_id: client.id, gid: grant.id, scope: SCOPE }, issued.refreshToken);

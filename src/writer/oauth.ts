@@ -5,10 +5,14 @@ import { newSecret, sha256Hex } from "../auth/secrets";
 import { oauthClients, oauthClientSecrets, oauthCodes, oauthGrants, orgAdmins, refreshTokens, type OAuthGrantRow } from "../db/schema";
 import { audit } from "./audit";
 
+type RefreshTokenRow = typeof refreshTokens.$inferSelect;
+
 const DAY = 24 * 3600 * 1000;
 export const CODE_MINUTES = 10;
 export const DEFAULT_SECRET_DAYS = 365;
 export const MAX_SECRET_DAYS = 3 * 365;
+// Unused for this long, a refresh token expires; each rotation starts a new period.
+export const REFRESH_IDLE_DAYS = 90;
 
 /** A token-endpoint failure, as RFC 6749 section 5.2 names it. */
 export type OAuthFailure = { ok: false; error: "invalid_grant" | "invalid_request"; description: string };
@@ -108,14 +112,16 @@ export async function revokeGrant(db: DrizzleD1Database, orgId: string, grantId:
 const base64url = (bytes: ArrayBuffer) =>
   btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
-/** Issues a rotated refresh token for a grant and marks the grant used. */
+/** Issues a refresh token for a grant (idle expiry from now) and marks the grant used. */
 async function refreshFor(db: DrizzleD1Database, grant: OAuthGrantRow, now: Date) {
   const refreshToken = newSecret("rt");
+  const tokenHash = await sha256Hex(refreshToken);
   const at = now.toISOString();
   return {
     refreshToken,
+    tokenHash,
     statements: [
-      db.insert(refreshTokens).values({ tokenHash: await sha256Hex(refreshToken), grantId: grant.id, createdAt: at }),
+      db.insert(refreshTokens).values({ tokenHash, grantId: grant.id, createdAt: at, expiresAt: new Date(now.getTime() + REFRESH_IDLE_DAYS * DAY).toISOString() }),
       db.update(oauthGrants).set({ lastUsedAt: at }).where(eq(oauthGrants.id, grant.id)),
     ],
   };
@@ -170,21 +176,62 @@ export async function redeemCode(
   return { ok: true, grant, refreshToken };
 }
 
-/** Rotates a refresh token; one already rotated revokes the whole grant (reuse detection). */
-export async function rotateRefresh(db: DrizzleD1Database, orgId: string, tokenHash: string, clientId: string, now: Date): Promise<Issued> {
+/**
+ * Rotates a refresh token. A rotated one presented again revokes the grant (reuse detection),
+ * except a retry within `graceSeconds` of the rotation whose successor is still unused: the
+ * response carrying that successor was probably lost, so the successor is replaced by a new one.
+ */
+export async function rotateRefresh(
+  db: DrizzleD1Database,
+  orgId: string,
+  tokenHash: string,
+  clientId: string,
+  now: Date,
+  graceSeconds: number,
+): Promise<Issued> {
   const token = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).get();
   if (!token) return invalidGrant("The refresh token is not valid.");
   const grant = await db.select().from(oauthGrants).where(and(eq(oauthGrants.id, token.grantId), eq(oauthGrants.orgId, orgId))).get();
   if (!grant || grant.revokedAt) return invalidGrant("The grant of this refresh token was revoked.");
   if (grant.clientId !== clientId) return invalidGrant("The refresh token was issued to another client.");
   if (token.rotatedAt) {
-    await revokeGrant(db, orgId, grant.id, "system", now);
-    return invalidGrant("The refresh token was already used; the grant is revoked.");
+    const successor = await retriableSuccessor(db, token, now, graceSeconds);
+    if (!successor) {
+      await revokeGrant(db, orgId, grant.id, "system", now);
+      return invalidGrant("The refresh token was already used; the grant is revoked.");
+    }
+    if (!(await adminStill(db, grant))) return invalidGrant("The account that authorized is no longer an admin of the organization.");
+    const next = await refreshFor(db, grant, now);
+    // rotatedAt stays: retries never extend the grace period.
+    await db.batch([
+      db.delete(refreshTokens).where(and(eq(refreshTokens.tokenHash, successor), isNull(refreshTokens.rotatedAt))),
+      db.update(refreshTokens).set({ replacedBy: next.tokenHash }).where(eq(refreshTokens.tokenHash, tokenHash)),
+      ...next.statements,
+    ]);
+    return { ok: true, grant, refreshToken: next.refreshToken };
   }
+  // Tokens issued before refresh tokens had an idle expiry expire a period after their issue.
+  const expiresAt = token.expiresAt ?? new Date(Date.parse(token.createdAt) + REFRESH_IDLE_DAYS * DAY).toISOString();
+  if (now.getTime() >= Date.parse(expiresAt)) return invalidGrant("The refresh token has expired; authorize again.");
   if (!(await adminStill(db, grant))) return invalidGrant("The account that authorized is no longer an admin of the organization.");
-  const { refreshToken, statements } = await refreshFor(db, grant, now);
-  await db.batch([db.update(refreshTokens).set({ rotatedAt: now.toISOString() }).where(eq(refreshTokens.tokenHash, tokenHash)), ...statements]);
-  return { ok: true, grant, refreshToken };
+  const next = await refreshFor(db, grant, now);
+  await db.batch([
+    db.update(refreshTokens).set({ rotatedAt: now.toISOString(), replacedBy: next.tokenHash }).where(eq(refreshTokens.tokenHash, tokenHash)),
+    ...next.statements,
+  ]);
+  return { ok: true, grant, refreshToken: next.refreshToken };
+}
+
+/** The hash of a rotated token's successor when a retry may replace it: within the grace period and still unused. */
+async function retriableSuccessor(db: DrizzleD1Database, token: RefreshTokenRow, now: Date, graceSeconds: number): Promise<string | undefined> {
+  if (graceSeconds <= 0 || !token.rotatedAt || !token.replacedBy) return undefined;
+  if (now.getTime() - Date.parse(token.rotatedAt) > graceSeconds * 1000) return undefined;
+  const successor = await db
+    .select({ tokenHash: refreshTokens.tokenHash })
+    .from(refreshTokens)
+    .where(and(eq(refreshTokens.tokenHash, token.replacedBy), isNull(refreshTokens.rotatedAt)))
+    .get();
+  return successor?.tokenHash;
 }
 
 /** Marks a client-credentials grant used (once per token). */

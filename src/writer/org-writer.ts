@@ -187,14 +187,14 @@ export class OrgWriter extends DurableObject<Env> {
     return this.serialize(() => authorizeCode(this.db, orgId, request, new Date()));
   }
 
-  /** Redeems an authorization code (once). */
-  redeemCode(orgId: string, codeHash: string, presented: { clientId: string; redirectUri: string | null; verifier: string | null }) {
-    return this.serialize(() => redeemCode(this.db, orgId, codeHash, presented, new Date()));
+  /** Redeems an authorization code (once), at the caller's `now`. */
+  redeemCode(orgId: string, codeHash: string, presented: { clientId: string; redirectUri: string | null; verifier: string | null }, now: number) {
+    return this.serialize(() => redeemCode(this.db, orgId, codeHash, presented, new Date(now)));
   }
 
-  /** Rotates a refresh token; serialized here, so two concurrent refreshes never both succeed. */
-  rotateRefresh(orgId: string, tokenHash: string, clientId: string) {
-    return this.serialize(() => rotateRefresh(this.db, orgId, tokenHash, clientId, new Date()));
+  /** Rotates a refresh token at the caller's `now`; serialized here, so concurrent refreshes are decided one at a time. */
+  rotateRefresh(orgId: string, tokenHash: string, clientId: string, now: number, graceSeconds: number) {
+    return this.serialize(() => rotateRefresh(this.db, orgId, tokenHash, clientId, new Date(now), graceSeconds));
   }
 
   /** Revokes a grant. */

@@ -4,6 +4,8 @@ import { createScheduledController } from "cloudflare:test";
 import worker from "../../src/index";
 import { tokenMinutes } from "../../src/oauth/access-tokens";
 import { rotateSigningKeys } from "../../src/oauth/keys";
+import { sha256Hex } from "../../src/auth/secrets";
+import { orgWriter } from "../../src/writer/stub";
 import { call, entraUser, json, send } from "../support/client";
 import { authorize, authorizeQuery, codeOf, ENTRA_REDIRECT, registerClient, token } from "../support/oauth";
 import { verifiedAdmin } from "../support/world";
@@ -85,22 +87,56 @@ describe("token lifetime", () => {
 });
 
 describe("refresh tokens", () => {
-  it("rotate on every use; presenting a rotated one revokes the grant", async () => {
+  it("rotate on every use; presenting a rotated one after its successor was used revokes the grant", async () => {
     const { client, tokens } = await codeGrant();
     const second = await token(client, { grant_type: "refresh_token", refresh_token: tokens.refresh_token });
     expect(second.status).toBe(200);
     expect(second.body.refresh_token).not.toBe(tokens.refresh_token);
+    const third = await token(client, { grant_type: "refresh_token", refresh_token: second.body.refresh_token });
+    expect(third.status).toBe(200);
+    // Within the grace period, yet the successor was used: only a thief would still hold the first token.
     const reuse = await token(client, { grant_type: "refresh_token", refresh_token: tokens.refresh_token });
     expect(reuse.body.error).toBe("invalid_grant");
-    expect((await token(client, { grant_type: "refresh_token", refresh_token: second.body.refresh_token })).body.error).toBe("invalid_grant");
-    expect((await send("GET", "/scim/v2/Users", second.body.access_token)).status).toBe(401);
+    expect((await token(client, { grant_type: "refresh_token", refresh_token: third.body.refresh_token })).body.error).toBe("invalid_grant");
+    expect((await send("GET", "/scim/v2/Users", third.body.access_token)).status).toBe(401);
   });
 
-  it("never let two concurrent refreshes both succeed", async () => {
+  it("answer every concurrent retry of one refresh token, leaving exactly one refresh token live", async () => {
     const { client, tokens } = await codeGrant();
     const answers = await Promise.all(Array.from({ length: 5 }, () => token(client, { grant_type: "refresh_token", refresh_token: tokens.refresh_token })));
-    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
-    expect(answers.filter((a) => a.body.error === "invalid_grant")).toHaveLength(4);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    const issued = answers.map((a) => a.body.refresh_token as string);
+    expect(new Set(issued).size).toBe(5);
+    // The writer decides one at a time: the last answer's token is the one left; the others were replaced.
+    const live = await env.DB.prepare("SELECT token_hash FROM refresh_tokens WHERE grant_id = ? AND rotated_at IS NULL")
+      .bind(decode(tokens.access_token).gid)
+      .all<{ token_hash: string }>();
+    expect(live.results).toHaveLength(1);
+    const hashes = await Promise.all(issued.map((t) => sha256Hex(t)));
+    const survivor = issued[hashes.indexOf(live.results[0]!.token_hash)]!;
+    expect(survivor).toBeDefined();
+    for (const replaced of issued.filter((t) => t !== survivor)) {
+      expect((await token(client, { grant_type: "refresh_token", refresh_token: replaced })).body.error).toBe("invalid_grant");
+    }
+    // A replaced token is simply unknown: the grant stands and the survivor refreshes.
+    expect((await token(client, { grant_type: "refresh_token", refresh_token: survivor })).status).toBe(200);
+    expect((await send("GET", "/scim/v2/Users", answers[0]!.body.access_token)).status).toBe(200);
+  });
+
+  it("with no grace period, never let two concurrent refreshes both succeed, and reuse revokes", async () => {
+    const { admin, client, tokens } = await codeGrant();
+    const writer = orgWriter(env, admin.orgId);
+    const hash = await sha256Hex(tokens.refresh_token);
+    const now = Date.now();
+    const results = await Promise.all(Array.from({ length: 5 }, () => writer.rotateRefresh(admin.orgId, hash, client.clientId, now, 0)));
+    const winners = results.filter((r) => r.ok);
+    expect(winners).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.error === "invalid_grant")).toHaveLength(4);
+    // The first reuse revoked the grant, so the winner's token is refused too.
+    const won = winners[0]!;
+    if (!won.ok) throw new Error("unreachable");
+    expect((await token(client, { grant_type: "refresh_token", refresh_token: won.refreshToken })).body.error).toBe("invalid_grant");
+    expect((await send("GET", "/scim/v2/Users", tokens.access_token)).status).toBe(401);
   });
 
   it("stop working when the admin is removed, and so do access tokens", async () => {
