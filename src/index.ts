@@ -1,5 +1,6 @@
 /** Worker entry: HTTP through the app, the cron sweep, and the per-organization writer class. */
 import { app } from "./app";
+import { pruneCredentials } from "./auth/prune";
 import { pruneEvents } from "./monitor/retention";
 import { liveCheckDeps } from "./org/domains";
 import { canonicalScimUrl } from "./scim/routes";
@@ -20,6 +21,7 @@ export default {
       signingKeys: () => keyWriter(env).rotateSigningKeys(now.getTime()),
       domains: () => sweepDomains(env, liveCheckDeps(env), now),
       prunedEvents: () => pruneEvents(env, now),
+      prunedCredentials: () => pruneCredentials(env, now),
     };
     const report: Record<string, unknown> = {};
     for (const [name, duty] of Object.entries(duties)) {
