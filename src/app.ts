@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
 import { jsonError } from "./http";
+import { limitBody, refuseCrossSite, requireJsonBody, safeAnswers } from "./http-guards";
 import { accountRoutes } from "./account/routes";
 import { authorizeRoutes } from "./oauth/authorize-routes";
 import { oauthTokenRoutes } from "./oauth/token-routes";
@@ -14,10 +15,21 @@ import { pages } from "./ui/routes";
 
 export const app = new Hono<AppEnv>();
 
+const oauthTooLarge = () =>
+  new Response(JSON.stringify({ error: "invalid_request", error_description: "The request body is larger than 16 KB." }), {
+    status: 413,
+    headers: { "content-type": "application/json; charset=utf-8" },
+  });
+
 app.use(async (c, next) => {
   c.set("startedAt", Date.now());
   await next();
 });
+
+app.use(safeAnswers, refuseCrossSite);
+// Organization Center and operator bodies are small JSON documents; token requests are small forms.
+app.use("/api/*", limitBody(64 * 1024, () => jsonError(413, "payload_too_large", "The request body is larger than 64 KB.")), requireJsonBody);
+app.use("/oauth/*", limitBody(16 * 1024, () => oauthTooLarge()));
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 guardPages(app);

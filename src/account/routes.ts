@@ -1,80 +1,13 @@
-/** Accounts and sessions of the Organization Center (contract section 2). */
-import { eq } from "drizzle-orm";
+/** Accounts, sessions and the invitations addressed to an account (contract section 2). */
 import { drizzle } from "drizzle-orm/d1";
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { isUniqueViolation } from "../db/errors";
-import { accounts } from "../db/schema";
 import { jsonError, readJsonObject } from "../http";
-import { normalizeDomain } from "../verify/domain-name";
+import { acceptInvitation, declineInvitation, invitationsFor } from "../writer/invitations";
+import { accountWriter } from "../writer/stub";
 import { requireAccount } from "./middleware";
-import { DECOY_HASH, hashPassword, verifyPassword } from "./passwords";
-import { clearSessionCookie, endSession, setSessionCookie, startSession } from "./sessions";
-import { clearFailures, lockedFor, recordFailure } from "./throttle";
-
-export const MIN_PASSWORD = 12;
-
-/** A plausible e-mail address whose domain is a real domain name. */
-export function isEmail(value: unknown): value is string {
-  if (typeof value !== "string" || value.length > 254) return false;
-  const match = value.match(/^[^\s@]+@([^\s@]+)$/);
-  return !!match && normalizeDomain(match[1]).ok;
-}
-
-/** The address sign-in throttling counts failures against. */
-export const clientAddress = (c: Context) => c.req.header("cf-connecting-ip") ?? "unknown";
-
-export type SignIn =
-  | { ok: true; accountId: string; token: string; expiresAt: string }
-  | { ok: false; status: 401 | 429; retryAfter?: number };
-
-/** Checks credentials under throttling; unknown e-mail and wrong password look (and take) the same. */
-export async function signIn(env: Env, email: string, password: string, address: string): Promise<SignIn> {
-  const db = drizzle(env.DB);
-  const now = new Date();
-  const keys = { email, address };
-  const lock = await lockedFor(db, keys, now);
-  if (lock > 0) return { ok: false, status: 429, retryAfter: lock };
-  const account = await db.select().from(accounts).where(eq(accounts.emailKey, email.toLowerCase())).get();
-  const valid = await verifyPassword(password, account?.passwordHash ?? DECOY_HASH);
-  if (!account || !valid) {
-    await recordFailure(db, keys, now);
-    return { ok: false, status: 401 };
-  }
-  await clearFailures(db, keys);
-  return { ok: true, accountId: account.id, ...(await startSession(db, account.id, now)) };
-}
-
-export type SignUp = { ok: true; id: string; email: string } | { ok: false; status: 400 | 409; error: string; message: string };
-
-/** Creates an account; the password is kept only as a PBKDF2 hash. */
-export async function signUp(env: Env, email: unknown, password: unknown, name: unknown): Promise<SignUp> {
-  if (!isEmail(email)) return { ok: false, status: 400, error: "invalid_email", message: "Enter a valid e-mail address." };
-  if (typeof password !== "string" || password.length < MIN_PASSWORD) {
-    return { ok: false, status: 400, error: "invalid_password", message: `The password needs at least ${MIN_PASSWORD} characters.` };
-  }
-  if (name !== undefined && name !== null && (typeof name !== "string" || name.length > 200)) {
-    return { ok: false, status: 400, error: "invalid_request", message: "name must be a string of at most 200 characters." };
-  }
-  const db = drizzle(env.DB);
-  const id = crypto.randomUUID();
-  try {
-    await db.insert(accounts).values({
-      id,
-      email,
-      emailKey: email.toLowerCase(),
-      name: (name as string | undefined) ?? null,
-      passwordHash: await hashPassword(password),
-      createdAt: new Date().toISOString(),
-    });
-  } catch (e) {
-    if (isUniqueViolation(e)) {
-      return { ok: false, status: 409, error: "email_taken", message: "An account with this e-mail already exists." };
-    }
-    throw e;
-  }
-  return { ok: true, id, email };
-}
+import { changePassword, clientOf, signIn, signUp } from "./sign-in";
+import { endOtherSessions, endSession, listSessions } from "./sessions";
 
 export const accountRoutes = new Hono<AppEnv>()
   .post("/accounts", async (c) => {
@@ -83,6 +16,7 @@ export const accountRoutes = new Hono<AppEnv>()
     const result = await signUp(c.env, read.body.email, read.body.password, read.body.name);
     return result.ok ? c.json({ id: result.id, email: result.email }, 201) : jsonError(result.status, result.error, result.message);
   })
+  // The API answers a Bearer token and sets no cookie: only the pages sign a browser in.
   .post("/sessions", async (c) => {
     const read = await readJsonObject(c.req.raw);
     if (!read.ok) return read.response;
@@ -90,22 +24,40 @@ export const accountRoutes = new Hono<AppEnv>()
     if (typeof email !== "string" || typeof password !== "string") {
       return jsonError(400, "invalid_request", "email and password are required.");
     }
-    const result = await signIn(c.env, email, password, clientAddress(c));
+    const result = await signIn(c.env, email, password, clientOf(c));
     if (!result.ok) {
       return result.status === 429
-        ? jsonError(429, "too_many_attempts", "Too many failed sign-ins; try again later.", { "retry-after": String(result.retryAfter) })
+        ? jsonError(429, "too_many_attempts", "Too many failed sign-ins; try again after the time given.", { "retry-after": String(result.retryAfter) })
         : jsonError(401, "invalid_credentials", "The e-mail or password is not correct.");
     }
-    setSessionCookie(c, result.token);
     return c.json({ token: result.token, expiresAt: result.expiresAt }, 201);
   })
+  .get("/sessions", requireAccount, async (c) =>
+    c.json({ sessions: await listSessions(drizzle(c.env.DB), c.var.account.id, c.var.sessionId, new Date()) }),
+  )
   .delete("/sessions/current", requireAccount, async (c) => {
-    await endSession(drizzle(c.env.DB), c.var.sessionId);
-    clearSessionCookie(c);
+    await endSession(drizzle(c.env.DB), c.var.account.id, c.var.sessionId);
     return c.body(null, 204);
   })
-  .get("/me", requireAccount, (c) => {
+  // Signs out everywhere: every session of the account, this one included.
+  .delete("/sessions", requireAccount, async (c) => {
+    await endOtherSessions(drizzle(c.env.DB), c.var.account.id, null);
+    return c.body(null, 204);
+  })
+  .delete("/sessions/:id", requireAccount, async (c) => {
+    const ended = await endSession(drizzle(c.env.DB), c.var.account.id, c.req.param("id"));
+    return ended ? c.body(null, 204) : jsonError(404, "not_found", `No session ${c.req.param("id")} of your account.`);
+  })
+  .post("/me/password", requireAccount, async (c) => {
+    const read = await readJsonObject(c.req.raw);
+    if (!read.ok) return read.response;
+    const result = await changePassword(c.env, c.var.account, c.var.sessionId, read.body.currentPassword, read.body.newPassword, clientOf(c));
+    if (!result.ok) return jsonError(result.status, result.error, result.message, result.retryAfter ? { "retry-after": String(result.retryAfter) } : {});
+    return c.json({ endedSessions: result.endedSessions });
+  })
+  .get("/me", requireAccount, async (c) => {
     const { account, membership } = c.var;
+    const invitations = await invitationsFor(drizzle(c.env.DB), account.emailKey, new Date());
     return c.json({
       id: account.id,
       email: account.email,
@@ -113,5 +65,23 @@ export const accountRoutes = new Hono<AppEnv>()
       organization: membership
         ? { id: membership.orgId, name: membership.orgName, role: "admin", permission: membership.permission }
         : null,
+      pendingInvitations: invitations.length,
     });
+  })
+  .get("/invitations", requireAccount, async (c) => {
+    const rows = await invitationsFor(drizzle(c.env.DB), c.var.account.emailKey, new Date());
+    return c.json({
+      invitations: rows.map((r) => ({ id: r.id, organization: { id: r.orgId, name: r.orgName }, permission: r.permission, invitedBy: r.invitedBy, expiresAt: r.expiresAt })),
+    });
+  })
+  .post("/invitations/:id/accept", requireAccount, async (c) => {
+    const { account } = c.var;
+    const result = await accountWriter(c.env, account.id).acceptInvitation({ id: account.id, emailKey: account.emailKey }, c.req.param("id"), Date.now());
+    if (!result.ok) return jsonError(result.status, result.error, result.detail);
+    return c.json({ organization: { id: result.orgId, name: result.orgName, role: "admin", permission: result.permission } });
+  })
+  .post("/invitations/:id/decline", requireAccount, async (c) => {
+    const { account } = c.var;
+    const declined = await accountWriter(c.env, account.id).declineInvitation({ id: account.id, emailKey: account.emailKey }, c.req.param("id"), Date.now());
+    return declined ? c.body(null, 204) : jsonError(404, "not_found", "No open invitation with this id for your account.");
   });

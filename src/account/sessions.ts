@@ -1,5 +1,5 @@
 /** Sessions: random tokens stored hashed, usable as a Bearer token on /api and as an HttpOnly cookie. */
-import { and, eq, gt } from "drizzle-orm";
+import { and, desc, eq, gt, ne } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -7,33 +7,40 @@ import { newSecret, sha256Hex } from "../auth/secrets";
 import { bearerToken } from "../scim/auth";
 import { accounts, sessions, type AccountRow } from "../db/schema";
 
-export const SESSION_COOKIE = "edge_scim_session";
 const SESSION_SECONDS = 12 * 60 * 60;
 
+/** The session cookie's name: `__Host-` over https, so no subdomain or plain-http page can plant or overwrite it. */
+export const sessionCookieName = (url: string) => (new URL(url).protocol === "https:" ? "__Host-edge_scim_session" : "edge_scim_session");
+
 /** Starts a session; the token is returned once and only its hash is kept. */
-export async function startSession(db: DrizzleD1Database, accountId: string, now: Date) {
+export async function startSession(db: DrizzleD1Database, accountId: string, now: Date, userAgent: string | undefined) {
   const token = newSecret("sess");
+  const id = crypto.randomUUID();
   const expiresAt = new Date(now.getTime() + SESSION_SECONDS * 1000).toISOString();
   await db.insert(sessions).values({
-    id: crypto.randomUUID(),
+    id,
     accountId,
     tokenHash: await sha256Hex(token),
+    userAgent: userAgent?.slice(0, 200) ?? null,
     createdAt: now.toISOString(),
     expiresAt,
   });
-  return { token, expiresAt };
+  return { id, token, expiresAt };
 }
 
-/** Sets the session cookie: HttpOnly, SameSite=Lax, Secure except on localhost. */
+/** Sets the session cookie (pages only): HttpOnly, SameSite=Lax, Secure and `__Host-` except on plain-http development hosts. */
 export function setSessionCookie(c: Context, token: string) {
-  const host = new URL(c.req.url).hostname;
-  const local = host === "localhost" || host === "127.0.0.1" || host === "[::1]";
-  setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Lax", secure: !local, path: "/", maxAge: SESSION_SECONDS });
+  const secure = new URL(c.req.url).protocol === "https:";
+  setCookie(c, sessionCookieName(c.req.url), token, { httpOnly: true, sameSite: "Lax", secure, path: "/", maxAge: SESSION_SECONDS });
 }
 
 export function clearSessionCookie(c: Context) {
-  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+  const secure = new URL(c.req.url).protocol === "https:";
+  deleteCookie(c, sessionCookieName(c.req.url), { path: "/", secure });
 }
+
+/** The session token of the page cookie, if any. */
+export const sessionCookie = (c: Context) => getCookie(c, sessionCookieName(c.req.url));
 
 /** Where a request's session token came from: cookies need CSRF protection, Bearer tokens do not. */
 export interface PresentedSession {
@@ -44,7 +51,7 @@ export interface PresentedSession {
 export function presentedSession(c: Context): PresentedSession | undefined {
   const bearer = bearerToken(c.req.header("authorization"));
   if (bearer) return { token: bearer, via: "bearer" };
-  const cookie = getCookie(c, SESSION_COOKIE);
+  const cookie = sessionCookie(c);
   return cookie ? { token: cookie, via: "cookie" } : undefined;
 }
 
@@ -59,6 +66,30 @@ export async function accountOfSession(db: DrizzleD1Database, token: string, now
   return row ?? undefined;
 }
 
-export async function endSession(db: DrizzleD1Database, sessionId: string) {
-  await db.delete(sessions).where(eq(sessions.id, sessionId));
+/** Ends one session of an account; false when it has no such live session. */
+export async function endSession(db: DrizzleD1Database, accountId: string, sessionId: string): Promise<boolean> {
+  const ended = await db
+    .delete(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.accountId, accountId)))
+    .returning({ id: sessions.id });
+  return ended.length > 0;
+}
+
+/** Ends every session of an account but `keep` (sign out everywhere else, or everywhere with none). */
+export async function endOtherSessions(db: DrizzleD1Database, accountId: string, keep: string | null): Promise<number> {
+  const ended = await db
+    .delete(sessions)
+    .where(and(eq(sessions.accountId, accountId), keep ? ne(sessions.id, keep) : undefined))
+    .returning({ id: sessions.id });
+  return ended.length;
+}
+
+/** An account's live sessions, newest first, marking the one this request uses. */
+export async function listSessions(db: DrizzleD1Database, accountId: string, current: string, now: Date) {
+  const rows = await db
+    .select({ id: sessions.id, userAgent: sessions.userAgent, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(and(eq(sessions.accountId, accountId), gt(sessions.expiresAt, now.toISOString())))
+    .orderBy(desc(sessions.createdAt));
+  return rows.map((r) => ({ ...r, current: r.id === current }));
 }

@@ -1,9 +1,8 @@
 /** GET /oauth/authorize and its identifier-first sign-in, consent and decision steps. */
 import { Hono, type Context } from "hono";
-import { getCookie } from "hono/cookie";
 import { authenticate } from "../account/middleware";
-import { clientAddress, signIn } from "../account/routes";
-import { SESSION_COOKIE, setSessionCookie } from "../account/sessions";
+import { clientOf, signIn } from "../account/sign-in";
+import { sessionCookie, setSessionCookie } from "../account/sessions";
 import type { AppEnv } from "../app-env";
 import { csrfToken } from "../ui/csrf";
 import { ConsentPage, IdentifierPage, PasswordPage, StopPage } from "../ui/oauth-pages";
@@ -31,7 +30,7 @@ async function formOf(c: Ctx): Promise<Record<string, string>> {
 
 /** With a session: consent, or the page that says an admin role is needed. Without: the identifier page. */
 async function nextStep(c: Ctx, request: AuthorizationRequest): Promise<Response> {
-  const token = getCookie(c, SESSION_COOKIE);
+  const token = sessionCookie(c);
   if (!token || !(await authenticate(c, token))) {
     return c.html(<IdentifierPage csrf={csrfToken(c)} query={request.query} client={request.client.name} />);
   }
@@ -79,7 +78,7 @@ export const authorizeRoutes = new Hono<AppEnv>()
     if ("response" in result) return result.response;
     const { request } = result;
     const username = form.username ?? "";
-    const outcome = await signIn(c.env, username, form.password ?? "", clientAddress(c));
+    const outcome = await signIn(c.env, username, form.password ?? "", clientOf(c));
     if (!outcome.ok) {
       const error =
         outcome.status === 429 ? "Too many failed sign-ins. Wait a few minutes and try again." : "The user name or password is not correct.";
@@ -96,7 +95,7 @@ export const authorizeRoutes = new Hono<AppEnv>()
     const { request } = result;
     const issuer = issuerOf(c.req.url);
     if (form.decision !== "allow") return c.redirect(redirectTo(request, issuer, { error: "access_denied", error_description: "The admin denied access." }), 303);
-    const token = getCookie(c, SESSION_COOKIE);
+    const token = sessionCookie(c);
     if (!token || !(await authenticate(c, token)) || !c.var.membership) return nextStep(c, request);
     const orgId = c.var.membership.orgId;
     const code = await orgWriter(c.env, orgId).authorizeCode(orgId, {

@@ -67,3 +67,12 @@ export async function verifyNow(env: Env, account: AccountRow, membership: Membe
   const settled = await domainWriter(env, row).settleDomain(row.id, check, Date.now());
   return settled ? { ok: true, value: settled } : failure(404, "not_found", `You have no claim for ${name}.`);
 }
+
+/** Withdraws a pending or expired claim the caller can see (a read & write admin's, or the account's own). */
+export async function withdraw(env: Env, account: AccountRow, membership: Membership | null, name: string): Promise<DomainAction<true>> {
+  const row = await findDomain(env, account, membership, name);
+  if (!row) return failure(404, "not_found", `You have no claim for ${name}.`);
+  if (membership?.permission === "read") return failure(403, "read_only", "Your admin role has read permission only; withdrawing a claim needs read & write.");
+  const result = await domainWriter(env, row).withdrawClaim(claimantOf(account, membership), row.domain, Date.now());
+  return result.ok ? { ok: true, value: true } : failure(result.status, result.status === 404 ? "not_found" : "verified", result.detail);
+}

@@ -5,7 +5,7 @@ import type { AppEnv } from "../app-env";
 import { jsonError, readJsonObject } from "../http";
 import { orgWriter } from "../writer/stub";
 import { domainView } from "./domain-view";
-import { claim, findDomain, listDomains, verifyNow, type DomainAction } from "./domains";
+import { claim, findDomain, listDomains, verifyNow, withdraw, type DomainAction } from "./domains";
 import { listScimTokens, readTokenRequest } from "./scim-tokens";
 import { eventsCsv, listEvents, readEventQuery } from "../monitor/events";
 import { provisioningSummary } from "../monitor/summary";
@@ -13,6 +13,12 @@ import { MAX_SECRET_DAYS } from "../writer/oauth";
 import { connectedApps, readSecretDays, scimClients } from "./oauth-views";
 import { readSettings } from "./settings";
 import { organizationView } from "./view";
+import { drizzle } from "drizzle-orm/d1";
+import { isEmail } from "../account/sign-in";
+import { invitationView, organizationInvitations } from "../writer/invitations";
+import type { Permission } from "../writer/admins";
+
+const isPermission = (value: unknown): value is Permission => value === "read" || value === "read-write";
 
 type Ctx = Context<AppEnv>;
 
@@ -43,7 +49,11 @@ export const domainRoutes = new Hono<AppEnv>()
     const row = await findDomain(c.env, c.var.account, c.var.membership, c.req.param("domain"));
     return row ? domainJson(c, { ok: true, value: row }) : jsonError(404, "not_found", `You have no claim for ${c.req.param("domain")}.`);
   })
-  .post("/:domain/verify", async (c) => domainJson(c, await verifyNow(c.env, c.var.account, c.var.membership, c.req.param("domain"))));
+  .post("/:domain/verify", async (c) => domainJson(c, await verifyNow(c.env, c.var.account, c.var.membership, c.req.param("domain"))))
+  .delete("/:domain", async (c) => {
+    const result = await withdraw(c.env, c.var.account, c.var.membership, c.req.param("domain"));
+    return result.ok ? c.body(null, 204) : jsonError(result.status, result.error, result.message);
+  });
 
 export const organizationRoutes = new Hono<AppEnv>()
   .use(requireAccount)
@@ -68,17 +78,37 @@ export const organizationRoutes = new Hono<AppEnv>()
     const read = await readJsonObject(c.req.raw);
     if (!read.ok) return read.response;
     const { email, permission } = read.body;
-    if (typeof email !== "string" || (permission !== "read" && permission !== "read-write")) {
-      return jsonError(400, "invalid_request", 'email and permission ("read" or "read-write") are required.');
+    if (!isEmail(email) || !isPermission(permission)) {
+      return jsonError(400, "invalid_request", 'A valid email and permission ("read" or "read-write") are required.');
     }
-    const result = await orgWriter(c.env, orgIdOf(c)).setAdmin(orgIdOf(c), email, permission, actorOf(c));
-    if (!result.ok) return jsonError(result.status, result.status === 404 ? "not_found" : "conflict", result.detail);
-    return c.json(await organizationView(c.env.DB, orgIdOf(c)), 201);
+    const result = await orgWriter(c.env, orgIdOf(c)).inviteAdmin(orgIdOf(c), email, permission, actorOf(c), Date.now());
+    if (!result.ok) return jsonError(result.status, "already_admin", result.detail);
+    return c.json({ invitation: invitationView(result.invitation) }, 202);
   })
-  .delete("/admins/:accountId", requireAdmin("read-write"), async (c) => {
-    const result = await orgWriter(c.env, orgIdOf(c)).removeAdmin(orgIdOf(c), c.req.param("accountId"), actorOf(c));
+  .patch("/admins/:accountId", requireAdmin("read-write"), async (c) => {
+    const read = await readJsonObject(c.req.raw);
+    if (!read.ok) return read.response;
+    if (!isPermission(read.body.permission)) return jsonError(400, "invalid_request", 'permission must be "read" or "read-write".');
+    const result = await orgWriter(c.env, orgIdOf(c)).setAdminPermission(orgIdOf(c), c.req.param("accountId"), read.body.permission, actorOf(c));
+    if (!result.ok) return jsonError(result.status, result.status === 404 ? "not_found" : "conflict", result.detail);
+    return c.json(await organizationView(c.env.DB, orgIdOf(c)));
+  })
+  // Any admin may leave (remove itself); removing another admin needs read & write.
+  .delete("/admins/:accountId", requireAdmin("read"), async (c) => {
+    const accountId = c.req.param("accountId");
+    if (accountId !== c.var.account.id && c.var.membership?.permission !== "read-write") {
+      return jsonError(403, "read_only", "Your admin role has read permission only; removing another admin needs read & write.");
+    }
+    const result = await orgWriter(c.env, orgIdOf(c)).removeAdmin(orgIdOf(c), accountId, actorOf(c));
     if (!result.ok) return jsonError(result.status, result.status === 404 ? "not_found" : "conflict", result.detail);
     return c.body(null, 204);
+  })
+  .get("/invitations", requireAdmin("read"), async (c) =>
+    c.json({ invitations: (await organizationInvitations(drizzle(c.env.DB), orgIdOf(c), new Date())).map(invitationView) }),
+  )
+  .delete("/invitations/:id", requireAdmin("read-write"), async (c) => {
+    const revoked = await orgWriter(c.env, orgIdOf(c)).revokeInvitation(orgIdOf(c), c.req.param("id"), actorOf(c), Date.now());
+    return revoked ? c.body(null, 204) : jsonError(404, "not_found", `No open invitation ${c.req.param("id")}.`);
   })
   .post("/scim-tokens", requireAdmin("read-write"), async (c) => {
     const read = await readJsonObject(c.req.raw);

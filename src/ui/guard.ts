@@ -14,6 +14,8 @@ const PAGE_PATHS = [
   "/dashboard/*",
   "/organization",
   "/organization/*",
+  "/account",
+  "/account/*",
   "/oauth/authorize",
   "/oauth/authorize/*",
   "/assets/*",

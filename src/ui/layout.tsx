@@ -33,6 +33,7 @@ export function Layout(props: { title: string; viewer?: Viewer; csrf?: string; c
                 {props.viewer.orgName ? <a href="/organization/groups">Groups</a> : null}
                 {props.viewer.orgName ? <a href="/organization/scim">SCIM connection</a> : null}
                 {props.viewer.orgName ? <a href="/organization/apps">Connected apps</a> : null}
+                <a href="/account">Account</a>
                 <form method="post" action="/logout" class="inline">
                   <input type="hidden" name={CSRF_FIELD} value={props.csrf ?? ""} />
                   <button type="submit" class="secondary flat">

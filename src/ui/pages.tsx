@@ -105,9 +105,16 @@ function DomainCard(props: { row: DomainRow; csrf: string; canWrite: boolean }) 
             {d.lastError ?? ""}
           </p>
           {pending && props.canWrite ? (
-            <Form action={`/dashboard/domains/${encodeURIComponent(d.domain)}/verify`} csrf={props.csrf}>
-              <button type="submit">Verify now</button>
-            </Form>
+            <div class="row">
+              <Form action={`/dashboard/domains/${encodeURIComponent(d.domain)}/verify`} csrf={props.csrf}>
+                <button type="submit">Verify now</button>
+              </Form>
+              <Form action={`/dashboard/domains/${encodeURIComponent(d.domain)}/withdraw`} csrf={props.csrf}>
+                <button type="submit" class="secondary" aria-label={`Withdraw the claim for ${d.domain}`}>
+                  Withdraw claim
+                </button>
+              </Form>
+            </div>
           ) : null}
         </div>
       ) : null}
@@ -121,10 +128,24 @@ function DomainCard(props: { row: DomainRow; csrf: string; canWrite: boolean }) 
   );
 }
 
-export function DashboardPage(props: { viewer: Viewer; csrf: string; domains: DomainRow[]; canWrite: boolean; error?: string; emailDomain: string }) {
+export function DashboardPage(props: {
+  viewer: Viewer;
+  csrf: string;
+  domains: DomainRow[];
+  canWrite: boolean;
+  error?: string;
+  emailDomain: string;
+  invitations: number;
+}) {
   return (
     <Layout title="Domains" viewer={props.viewer} csrf={props.csrf}>
       <h1>Domains</h1>
+      {props.invitations > 0 ? (
+        <p class="notice">
+          You are invited to administer {props.invitations === 1 ? "an organization" : `${props.invitations} organizations`}:{" "}
+          <a href="/account">see your invitations</a>.
+        </p>
+      ) : null}
       {props.viewer.orgName ? (
         <p class="muted">Organization: {props.viewer.orgName}</p>
       ) : (
@@ -150,12 +171,26 @@ export function DashboardPage(props: { viewer: Viewer; csrf: string; domains: Do
   );
 }
 
-export function OrganizationPage(props: { viewer: Viewer; csrf: string; org: OrganizationView; canWrite: boolean; error?: string }) {
+export function OrganizationPage(props: {
+  viewer: Viewer;
+  csrf: string;
+  org: OrganizationView;
+  accountId: string;
+  invitations: { id: string; email: string; permission: "read" | "read-write"; expiresAt: string }[];
+  canWrite: boolean;
+  error?: string;
+  notice?: string;
+}) {
   const { org } = props;
   return (
     <Layout title="Organization" viewer={props.viewer} csrf={props.csrf}>
       <h1>{org.name}</h1>
       <ErrorNote message={props.error} />
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
       {!props.canWrite ? <p class="notice">Your admin role has read permission only.</p> : null}
       <section class="card" aria-labelledby="settings">
         <h2 id="settings">Settings</h2>
@@ -178,23 +213,56 @@ export function OrganizationPage(props: { viewer: Viewer; csrf: string; org: Org
       <section class="card" aria-labelledby="admins">
         <h2 id="admins">Admins</h2>
         <table>
-          <Columns names={["E-mail", "Permission", "Since"]} action={props.canWrite} />
+          <Columns names={["E-mail", "Permission", "Since"]} action={true} />
           <tbody>
             {org.admins.map((a) => (
-              <tr>
+              <tr data-admin={a.accountId}>
                 <td>{a.email}</td>
-                <td>{a.permission === "read-write" ? "Read & write" : "Read"}</td>
+                <td>
+                  {a.permission === "read-write" ? "Read & write" : "Read"}
+                  {props.canWrite && a.accountId !== props.accountId ? (
+                    <Form action={`/organization/admins/${a.accountId}/permission`} csrf={props.csrf} class="inline">
+                      <input type="hidden" name="permission" value={a.permission === "read-write" ? "read" : "read-write"} />
+                      <button type="submit" class="secondary flat" aria-label={`Change ${a.email} to ${a.permission === "read-write" ? "read" : "read & write"}`}>
+                        {a.permission === "read-write" ? "Make read only" : "Make read & write"}
+                      </button>
+                    </Form>
+                  ) : null}
+                </td>
                 <td>{a.since}</td>
-                <ActionCell show={props.canWrite} action={`/organization/admins/${a.accountId}/remove`} csrf={props.csrf} label="Remove" name={a.email} />
+                {a.accountId === props.accountId ? (
+                  <ActionCell show={true} action={`/organization/admins/${a.accountId}/remove`} csrf={props.csrf} label="Leave" name={org.name} />
+                ) : (
+                  <ActionCell show={props.canWrite} action={`/organization/admins/${a.accountId}/remove`} csrf={props.csrf} label="Remove" name={a.email} />
+                )}
+                {a.accountId !== props.accountId && !props.canWrite ? <td></td> : null}
               </tr>
             ))}
           </tbody>
         </table>
+        {props.invitations.length > 0 ? (
+          <>
+            <h3>Invitations not yet accepted</h3>
+            <table>
+              <Columns names={["E-mail", "Permission", "Expires"]} action={props.canWrite} />
+              <tbody>
+                {props.invitations.map((i) => (
+                  <tr data-invitation={i.id}>
+                    <td>{i.email}</td>
+                    <td>{i.permission === "read-write" ? "Read & write" : "Read"}</td>
+                    <td>{i.expiresAt}</td>
+                    <ActionCell show={props.canWrite} action={`/organization/invitations/${i.id}/revoke`} csrf={props.csrf} label="Withdraw" name={i.email} />
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        ) : null}
         {props.canWrite ? (
           <Form action="/organization/admins" csrf={props.csrf}>
             <div class="row">
               <div>
-                <label for="admin-email">Add an admin (their account's e-mail)</label>
+                <label for="admin-email">Invite an admin (e-mail)</label>
                 <input id="admin-email" name="email" type="email" required />
               </div>
               <div>
@@ -205,7 +273,8 @@ export function OrganizationPage(props: { viewer: Viewer; csrf: string; org: Org
                 </select>
               </div>
             </div>
-            <button type="submit">Add admin</button>
+            <p class="muted">They become an admin once they accept on their Account page (sign up first if they have no account). Invitations expire after 7 days.</p>
+            <button type="submit">Invite</button>
           </Form>
         ) : null}
       </section>

@@ -1,20 +1,21 @@
 /** Page routes: forms post here, each handler calls the same logic as the JSON API and redirects (303). */
 import { drizzle } from "drizzle-orm/d1";
 import { Hono, type Context } from "hono";
-import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { authenticate } from "../account/middleware";
-import { clientAddress, signIn, signUp } from "../account/routes";
-import { clearSessionCookie, endSession, SESSION_COOKIE, setSessionCookie } from "../account/sessions";
+import { changePassword, clientOf, isEmail, signIn, signUp } from "../account/sign-in";
+import { clearSessionCookie, endOtherSessions, endSession, listSessions, sessionCookie, setSessionCookie, startSession } from "../account/sessions";
+import { invitationsFor, organizationInvitations } from "../writer/invitations";
+import { AccountPage } from "./account-pages";
 import type { AppEnv } from "../app-env";
-import { claim, listDomains, verifyNow } from "../org/domains";
+import { claim, listDomains, verifyNow, withdraw } from "../org/domains";
 import { browseGroups, browseMembers, browseUsers } from "../monitor/directory";
 import { listEvents, readEventQuery } from "../monitor/events";
 import { provisioningSummary } from "../monitor/summary";
 import { connectedApps, readSecretDays, scimClients } from "../org/oauth-views";
 import { listScimTokens, readTokenRequest } from "../org/scim-tokens";
 import { organizationView } from "../org/view";
-import { orgWriter } from "../writer/stub";
+import { accountWriter, orgWriter } from "../writer/stub";
 import { SCRIPT, STYLESHEET } from "./assets";
 import { csrfToken } from "./csrf";
 import type { Viewer } from "./layout";
@@ -37,7 +38,7 @@ async function fields(c: Ctx): Promise<Record<string, string>> {
 
 /** Requires a signed-in account (session cookie) for a page; otherwise to the sign-in page. */
 const signedIn = createMiddleware<AppEnv>(async (c, next) => {
-  const token = getCookie(c, SESSION_COOKIE);
+  const token = sessionCookie(c);
   if (!token || !(await authenticate(c, token))) return c.redirect("/login", 303);
   await next();
 });
@@ -47,12 +48,12 @@ const canWrite = (c: Ctx) => !c.var.membership || c.var.membership.permission ==
 const actorOf = (c: Ctx) => `account:${c.var.account.id}`;
 const readOnlyPage = (c: Ctx) => c.html("<!doctype html><title>Read only</title><p>Your admin role has read permission only.</p>", 403);
 
-pages.get("/", (c) => c.redirect(getCookie(c, SESSION_COOKIE) ? "/dashboard" : "/login", 303));
+pages.get("/", (c) => c.redirect(sessionCookie(c) ? "/dashboard" : "/login", 303));
 
 pages.get("/login", (c) => c.html(<SignInPage csrf={csrfToken(c)} />));
 pages.post("/login", async (c) => {
   const form = await fields(c);
-  const result = await signIn(c.env, form.email ?? "", form.password ?? "", clientAddress(c));
+  const result = await signIn(c.env, form.email ?? "", form.password ?? "", clientOf(c));
   if (!result.ok) {
     const error = result.status === 429 ? "Too many failed sign-ins. Wait a few minutes and try again." : "The e-mail or password is not correct.";
     if (result.status === 429) c.header("retry-after", String(result.retryAfter));
@@ -69,8 +70,7 @@ pages.post("/signup", async (c) => {
   if (!created.ok) {
     return c.html(<SignUpPage csrf={csrfToken(c)} error={created.message} email={form.email} name={form.name} />, created.status);
   }
-  const session = await signIn(c.env, created.email, form.password ?? "", clientAddress(c));
-  if (!session.ok) return c.redirect("/login", 303);
+  const session = await startSession(drizzle(c.env.DB), created.id, new Date(), clientOf(c).userAgent);
   setSessionCookie(c, session.token);
   // GoTo's flow: the new account is asked to verify its e-mail domain straight away.
   await claim(c.env, { id: created.id, email: created.email }, null, undefined);
@@ -78,7 +78,7 @@ pages.post("/signup", async (c) => {
 });
 
 pages.post("/logout", signedIn, async (c) => {
-  await endSession(drizzle(c.env.DB), c.var.sessionId);
+  await endSession(drizzle(c.env.DB), c.var.account.id, c.var.sessionId);
   clearSessionCookie(c);
   return c.redirect("/login", 303);
 });
@@ -92,6 +92,7 @@ async function dashboard(c: Ctx, error?: string, status: 200 | 400 | 403 | 404 |
       domains={await listDomains(c.env, c.var.account, c.var.membership)}
       canWrite={canWrite(c)}
       emailDomain={email.slice(email.lastIndexOf("@") + 1)}
+      invitations={(await invitationsFor(drizzle(c.env.DB), c.var.account.emailKey, new Date())).length}
       {...(error ? { error } : {})}
     />,
     status,
@@ -108,19 +109,27 @@ pages.post("/dashboard/domains/:domain/verify", signedIn, async (c) => {
   const result = await verifyNow(c.env, c.var.account, c.var.membership, c.req.param("domain"));
   return result.ok ? c.redirect(`/dashboard#domain-${result.value.domain}`, 303) : dashboard(c, result.message, result.status);
 });
+pages.post("/dashboard/domains/:domain/withdraw", signedIn, async (c) => {
+  const result = await withdraw(c.env, c.var.account, c.var.membership, c.req.param("domain"));
+  return result.ok ? c.redirect("/dashboard", 303) : dashboard(c, result.message, result.status);
+});
 
 /** Pages of the caller's organization: admins only; changes need read & write. */
 const adminOnly = createMiddleware<AppEnv>(async (c, next) => {
   if (!c.var.membership) return c.redirect("/dashboard", 303);
-  if (c.req.method === "POST" && c.var.membership.permission !== "read-write") return readOnlyPage(c);
+  // Leaving is the one change a read-only admin may make.
+  const leaving = new URL(c.req.url).pathname === `/organization/admins/${c.var.account.id}/remove`;
+  if (c.req.method === "POST" && c.var.membership.permission !== "read-write" && !leaving) return readOnlyPage(c);
   await next();
 });
 
-async function organizationPage(c: Ctx, error?: string, status: 200 | 400 | 404 | 409 = 200) {
-  const org = await organizationView(c.env.DB, c.var.membership!.orgId);
+async function organizationPage(c: Ctx, extra: { error?: string; notice?: string } = {}, status: 200 | 202 | 400 | 404 | 409 = 200) {
+  const orgId = c.var.membership!.orgId;
+  const org = await organizationView(c.env.DB, orgId);
   if (!org) return c.redirect("/dashboard", 303);
+  const invitations = await organizationInvitations(drizzle(c.env.DB), orgId, new Date());
   return c.html(
-    <OrganizationPage viewer={viewerOf(c)} csrf={csrfToken(c)} org={org} canWrite={canWrite(c)} {...(error ? { error } : {})} />,
+    <OrganizationPage viewer={viewerOf(c)} csrf={csrfToken(c)} org={org} accountId={c.var.account.id} invitations={invitations} canWrite={canWrite(c)} {...extra} />,
     status,
   );
 }
@@ -129,7 +138,7 @@ pages.get("/organization", signedIn, adminOnly, (c) => organizationPage(c));
 pages.post("/organization", signedIn, adminOnly, async (c) => {
   const form = await fields(c);
   const name = (form.name ?? "").trim();
-  if (name === "" || name.length > 200) return organizationPage(c, "The name must have 1 to 200 characters.", 400);
+  if (name === "" || name.length > 200) return organizationPage(c, { error: "The name must have 1 to 200 characters." }, 400);
   const orgId = c.var.membership!.orgId;
   await orgWriter(c.env, orgId).updateOrganization(orgId, { name, settings: { requireVerifiedDomain: form.requireVerifiedDomain === "true" } }, actorOf(c));
   return c.redirect("/organization", 303);
@@ -137,15 +146,71 @@ pages.post("/organization", signedIn, adminOnly, async (c) => {
 pages.post("/organization/admins", signedIn, adminOnly, async (c) => {
   const form = await fields(c);
   const permission = form.permission === "read" ? "read" : "read-write";
+  const email = (form.email ?? "").trim();
+  if (!isEmail(email)) return organizationPage(c, { error: "Enter a valid e-mail address." }, 400);
   const orgId = c.var.membership!.orgId;
-  const result = await orgWriter(c.env, orgId).setAdmin(orgId, form.email ?? "", permission, actorOf(c));
-  return result.ok ? c.redirect("/organization", 303) : organizationPage(c, result.detail, result.status);
+  const result = await orgWriter(c.env, orgId).inviteAdmin(orgId, email, permission, actorOf(c), Date.now());
+  if (!result.ok) return organizationPage(c, { error: result.detail }, result.status);
+  return organizationPage(c, { notice: `Invitation sent to ${email}: they become an admin once they accept it on their Account page.` }, 202);
+});
+pages.post("/organization/admins/:accountId/permission", signedIn, adminOnly, async (c) => {
+  const form = await fields(c);
+  const orgId = c.var.membership!.orgId;
+  const result = await orgWriter(c.env, orgId).setAdminPermission(orgId, c.req.param("accountId"), form.permission === "read" ? "read" : "read-write", actorOf(c));
+  return result.ok ? c.redirect("/organization", 303) : organizationPage(c, { error: result.detail }, result.status);
 });
 pages.post("/organization/admins/:accountId/remove", signedIn, adminOnly, async (c) => {
   const orgId = c.var.membership!.orgId;
   const result = await orgWriter(c.env, orgId).removeAdmin(orgId, c.req.param("accountId"), actorOf(c));
-  if (!result.ok) return organizationPage(c, result.detail, result.status);
+  if (!result.ok) return organizationPage(c, { error: result.detail }, result.status);
   return c.redirect(c.req.param("accountId") === c.var.account.id ? "/dashboard" : "/organization", 303);
+});
+pages.post("/organization/invitations/:id/revoke", signedIn, adminOnly, async (c) => {
+  const orgId = c.var.membership!.orgId;
+  await orgWriter(c.env, orgId).revokeInvitation(orgId, c.req.param("id"), actorOf(c), Date.now());
+  return c.redirect("/organization", 303);
+});
+
+async function accountPage(c: Ctx, extra: { error?: string; notice?: string } = {}, status: 200 | 400 | 401 | 404 | 409 | 429 = 200) {
+  const db = drizzle(c.env.DB);
+  const now = new Date();
+  const [invitations, sessions] = await Promise.all([
+    invitationsFor(db, c.var.account.emailKey, now),
+    listSessions(db, c.var.account.id, c.var.sessionId, now),
+  ]);
+  return c.html(<AccountPage viewer={viewerOf(c)} csrf={csrfToken(c)} invitations={invitations} sessions={sessions} {...extra} />, status);
+}
+
+pages.get("/account", signedIn, (c) => accountPage(c));
+pages.post("/account/invitations/:id/accept", signedIn, async (c) => {
+  const { account } = c.var;
+  const result = await accountWriter(c.env, account.id).acceptInvitation({ id: account.id, emailKey: account.emailKey }, c.req.param("id"), Date.now());
+  return result.ok ? c.redirect("/organization", 303) : accountPage(c, { error: result.detail }, result.status);
+});
+pages.post("/account/invitations/:id/decline", signedIn, async (c) => {
+  const { account } = c.var;
+  await accountWriter(c.env, account.id).declineInvitation({ id: account.id, emailKey: account.emailKey }, c.req.param("id"), Date.now());
+  return c.redirect("/account", 303);
+});
+pages.post("/account/sessions/:id/end", signedIn, async (c) => {
+  await endSession(drizzle(c.env.DB), c.var.account.id, c.req.param("id"));
+  if (c.req.param("id") !== c.var.sessionId) return c.redirect("/account", 303);
+  clearSessionCookie(c);
+  return c.redirect("/login", 303);
+});
+pages.post("/account/sessions/end-all", signedIn, async (c) => {
+  await endOtherSessions(drizzle(c.env.DB), c.var.account.id, null);
+  clearSessionCookie(c);
+  return c.redirect("/login", 303);
+});
+pages.post("/account/password", signedIn, async (c) => {
+  const form = await fields(c);
+  const result = await changePassword(c.env, c.var.account, c.var.sessionId, form.currentPassword, form.newPassword, clientOf(c));
+  if (!result.ok) {
+    if (result.retryAfter) c.header("retry-after", String(result.retryAfter));
+    return accountPage(c, { error: result.message }, result.status);
+  }
+  return accountPage(c, { notice: `Password changed; ${result.endedSessions} other session(s) signed out.` });
 });
 
 async function tokensPage(c: Ctx, extra: { created?: string; error?: string } = {}, status: 200 | 201 | 400 = 200) {

@@ -2,7 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { audit } from "./audit";
-import { accounts, orgAdmins, organizations, type OrgSettings } from "../db/schema";
+import { orgAdmins, organizations, type OrgSettings } from "../db/schema";
 
 export type Permission = "read" | "read-write";
 export type AdminResult = { ok: true } | { ok: false; status: 404 | 409; detail: string };
@@ -37,29 +37,26 @@ async function otherWriters(db: DrizzleD1Database, orgId: string, accountId: str
   return writers.filter((w) => w.accountId !== accountId).length;
 }
 
-/** Makes the account with `email` an admin with `permission`, or changes its permission. */
-export async function setAdmin(db: DrizzleD1Database, orgId: string, email: string, permission: Permission, actor: string, now: Date): Promise<AdminResult> {
-  const account = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.emailKey, email.toLowerCase())).get();
-  if (!account) return { ok: false, status: 404, detail: `No account with the e-mail ${email}; it must sign up first.` };
-  const membership = await db.select().from(orgAdmins).where(eq(orgAdmins.accountId, account.id)).get();
-  if (membership && membership.orgId !== orgId) {
-    return { ok: false, status: 409, detail: `${email} already administers another organization.` };
-  }
-  if (membership?.permission === "read-write" && permission === "read" && (await otherWriters(db, orgId, account.id)) === 0) {
+/** Changes an existing admin's permission; the last read & write admin keeps it. */
+export async function setAdminPermission(db: DrizzleD1Database, orgId: string, accountId: string, permission: Permission, actor: string, now: Date): Promise<AdminResult> {
+  const membership = await db
+    .select()
+    .from(orgAdmins)
+    .where(and(eq(orgAdmins.orgId, orgId), eq(orgAdmins.accountId, accountId)))
+    .get();
+  if (!membership) return { ok: false, status: 404, detail: `Account ${accountId} is not an admin of this organization.` };
+  if (membership.permission === "read-write" && permission === "read" && (await otherWriters(db, orgId, accountId)) === 0) {
     return { ok: false, status: 409, detail: "The organization needs at least one admin with read & write permission." };
   }
   const at = now.toISOString();
   await db.batch([
-    db
-      .insert(orgAdmins)
-      .values({ orgId, accountId: account.id, permission, createdAt: at })
-      .onConflictDoUpdate({ target: [orgAdmins.orgId, orgAdmins.accountId], set: { permission } }),
-    audit(db, orgId, actor, "admin.set", { accountId: account.id, email, permission }, at),
+    db.update(orgAdmins).set({ permission }).where(and(eq(orgAdmins.orgId, orgId), eq(orgAdmins.accountId, accountId))),
+    audit(db, orgId, actor, "admin.set", { accountId, permission }, at),
   ]);
   return { ok: true };
 }
 
-/** Removes an admin; the last read & write admin stays. */
+/** Removes an admin, or lets one leave (`actor` is then the admin itself); the last read & write admin stays. */
 export async function removeAdmin(db: DrizzleD1Database, orgId: string, accountId: string, actor: string, now: Date): Promise<AdminResult> {
   const membership = await db
     .select()

@@ -17,6 +17,10 @@ export type ClaimResult =
   | { ok: true; created: boolean; domain: DomainRow }
   | { ok: false; status: 409; detail: string };
 
+/** Whether the account administers an organization (read inside the writer, after any acceptance it serialized). */
+const administers = async (db: DrizzleD1Database, accountId: string) =>
+  !!(await db.select({ orgId: orgAdmins.orgId }).from(orgAdmins).where(eq(orgAdmins.accountId, accountId)).get());
+
 
 
 /** The domains a claimant owns: its organization's, or its own claims before it has one. */
@@ -45,6 +49,10 @@ export async function claimDomain(db: DrizzleD1Database, claimant: Claimant, dom
     .get();
   if (taken && taken.orgId !== claimant.orgId) {
     return { ok: false, status: 409, detail: `${domain} is already verified by another organization.` };
+  }
+  // An account that joined an organization since the request was read claims through that organization.
+  if (!claimant.orgId && (await administers(db, claimant.accountId))) {
+    return { ok: false, status: 409, detail: "Your account joined an organization meanwhile; reload and add the domain there." };
   }
   const existing = await ownClaim(db, claimant, domain);
   if (existing && existing.status !== "expired") return { ok: true, created: false, domain: existing };
@@ -101,29 +109,25 @@ export async function settleDomain(db: DrizzleD1Database, domainId: string, chec
     nextCheckAt: null,
     lastError: null,
   };
-  let orgId = row.orgId;
+  // A claim settles only into the organization that made it; an account's own claim creates its own organization.
+  const orgId = row.orgId ?? crypto.randomUUID();
   const actor = row.accountId ? `account:${row.accountId}` : "system";
   const statements = [];
-  if (!orgId && row.accountId) {
-    const membership = await db.select({ orgId: orgAdmins.orgId }).from(orgAdmins).where(eq(orgAdmins.accountId, row.accountId)).get();
-    orgId = membership?.orgId ?? null;
-    if (!orgId) {
-      orgId = crypto.randomUUID();
-      statements.push(
-        db.insert(organizations).values({
-          id: orgId,
-          name: row.domain,
-          settings: {},
-          verificationCode: row.verificationCode,
-          createdAt: at,
-          updatedAt: at,
-        }),
-        db.insert(orgAdmins).values({ orgId, accountId: row.accountId, permission: "read-write", createdAt: at }),
-        audit(db, orgId, actor, "organization.create", { name: row.domain, from: "domain-verification" }, at),
-      );
-    }
+  if (!row.orgId) {
+    if (!row.accountId) return row;
+    statements.push(
+      db.insert(organizations).values({
+        id: orgId,
+        name: row.domain,
+        settings: {},
+        verificationCode: row.verificationCode,
+        createdAt: at,
+        updatedAt: at,
+      }),
+      db.insert(orgAdmins).values({ orgId, accountId: row.accountId, permission: "read-write", createdAt: at }),
+      audit(db, orgId, actor, "organization.create", { name: row.domain, from: "domain-verification" }, at),
+    );
   }
-  if (!orgId) return row;
   statements.push(
     db.update(domains).set({ ...verified, orgId }).where(and(eq(domains.id, row.id), eq(domains.status, "pending"))),
     audit(db, orgId, actor, "domain.verify", { domain: row.domain, method: check.method }, at),
@@ -132,10 +136,27 @@ export async function settleDomain(db: DrizzleD1Database, domainId: string, chec
     await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
-    // Another organization verified it first: the claim stays pending, unchecked, until it expires.
-    const lost = { lastCheckedAt: at, nextCheckAt: row.expiresAt, lastError: `${row.domain} was verified by another organization first.` };
+    // Another organization verified it first, or (never expected: claims and acceptances share a writer) the account joined one.
+    const lastError = isUniqueViolation(e, "domains")
+      ? `${row.domain} was verified by another organization first.`
+      : `${row.domain} could not become your organization: your account administers another organization. Leave it, then claim again.`;
+    const lost = { lastCheckedAt: at, nextCheckAt: row.expiresAt, lastError };
     await db.update(domains).set(lost).where(eq(domains.id, row.id));
     return { ...row, ...lost };
   }
   return { ...row, ...verified, orgId };
+}
+
+export type WithdrawResult = { ok: true } | { ok: false; status: 404 | 409; detail: string };
+
+/** Withdraws a pending or expired claim; a verified domain stays (its organization's users rely on it). */
+export async function withdrawClaim(db: DrizzleD1Database, claimant: Claimant, domain: string, now: Date): Promise<WithdrawResult> {
+  const row = await ownClaim(db, claimant, domain);
+  if (!row) return { ok: false, status: 404, detail: `You have no claim for ${domain}.` };
+  if (row.status === "verified") return { ok: false, status: 409, detail: `${domain} is verified; a verified domain cannot be withdrawn here.` };
+  const at = now.toISOString();
+  const remove = db.delete(domains).where(and(eq(domains.id, row.id), eq(domains.status, row.status)));
+  if (claimant.orgId) await db.batch([remove, audit(db, claimant.orgId, `account:${claimant.accountId}`, "domain.withdraw", { domain }, at)]);
+  else await remove;
+  return { ok: true };
 }

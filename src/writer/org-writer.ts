@@ -6,9 +6,10 @@ import { isUniqueViolation } from "../db/errors";
 import { provisioningEvents, type DomainRow, type OrgSettings } from "../db/schema";
 import { rotateSigningKeys } from "../oauth/keys";
 import type { CheckResult } from "../verify/check";
-import { removeAdmin, setAdmin, updateOrganization, type AdminResult, type Permission } from "./admins";
+import { removeAdmin, setAdminPermission, updateOrganization, type AdminResult, type Permission } from "./admins";
+import { acceptInvitation, declineInvitation, inviteAdmin, revokeInvitation, type Acceptance, type InviteResult } from "./invitations";
 import { addClientSecret, authorizeCode, createOrgClient, redeemCode, removeClientSecret, revokeGrant, rotateRefresh, touchGrant } from "./oauth";
-import { claimDomain, settleDomain, type Claimant, type ClaimResult } from "./domains";
+import { claimDomain, settleDomain, withdrawClaim, type Claimant, type ClaimResult, type WithdrawResult } from "./domains";
 import type { ScimError } from "../scim/errors";
 import type { FailedRequest, ParsedWrite, RequestInfo, ScimWrite, ScimWriteResult } from "./commands";
 import { loadPolicy, refused, type EventFields, type OrgPolicy, type Outcome, type WriteContext } from "./context";
@@ -157,12 +158,37 @@ export class OrgWriter extends DurableObject<Env> {
     return this.changeOrganization(() => updateOrganization(this.db, orgId, change, actor, new Date()));
   }
 
-  /** Adds an admin or changes an admin's permission. */
-  setAdmin(orgId: string, email: string, permission: Permission, actor: string): Promise<AdminResult> {
-    return this.serialize(() => setAdmin(this.db, orgId, email, permission, actor, new Date()));
+  /** Withdraws a pending or expired claim of this claimant. */
+  withdrawClaim(claimant: Claimant, domain: string, now: number): Promise<WithdrawResult> {
+    return this.serialize(() => withdrawClaim(this.db, claimant, domain, new Date(now)));
   }
 
-  /** Removes an admin (never the last one with read & write permission). */
+  /** Invites an e-mail to administer the organization (or renews its open invitation). */
+  inviteAdmin(orgId: string, email: string, permission: Permission, actor: string, now: number): Promise<InviteResult> {
+    return this.serialize(() => inviteAdmin(this.db, orgId, email, permission, actor, new Date(now)));
+  }
+
+  /** Withdraws an open invitation. */
+  revokeInvitation(orgId: string, invitationId: string, actor: string, now: number): Promise<boolean> {
+    return this.serialize(() => revokeInvitation(this.db, orgId, invitationId, actor, new Date(now)));
+  }
+
+  /** Accepts an invitation for this account (the account's writer, serialized with its own claims). */
+  acceptInvitation(account: { id: string; emailKey: string }, invitationId: string, now: number): Promise<Acceptance> {
+    return this.serialize(() => acceptInvitation(this.env.DB, account, invitationId, new Date(now)));
+  }
+
+  /** Declines an invitation addressed to this account. */
+  declineInvitation(account: { id: string; emailKey: string }, invitationId: string, now: number): Promise<boolean> {
+    return this.serialize(() => declineInvitation(this.db, account, invitationId, new Date(now)));
+  }
+
+  /** Changes an existing admin's permission (never the last one with read & write permission). */
+  setAdminPermission(orgId: string, accountId: string, permission: Permission, actor: string): Promise<AdminResult> {
+    return this.serialize(() => setAdminPermission(this.db, orgId, accountId, permission, actor, new Date()));
+  }
+
+  /** Removes an admin, or lets one leave (never the last one with read & write permission). */
   removeAdmin(orgId: string, accountId: string, actor: string): Promise<AdminResult> {
     return this.serialize(() => removeAdmin(this.db, orgId, accountId, actor, new Date()));
   }

@@ -2,6 +2,7 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { domains, organizations, scimTokens, type OrgSettings } from "../db/schema";
 import { newSecret, sha256Hex } from "../auth/secrets";
+import { isUniqueViolation } from "../db/errors";
 import { audit } from "./audit";
 import type { WriteContext } from "./context";
 
@@ -25,7 +26,7 @@ export async function createOrganization(ctx: WriteContext, input: NewOrganizati
       return { ok: false, status: 409, detail: `Already verified by another organization: ${taken.map((t) => t.domain).join(", ")}.` };
     }
   }
-  await ctx.db.batch([
+  const statements = [
     ctx.db.insert(organizations).values({ id: ctx.orgId, name: input.name, settings: input.settings, createdAt: ctx.now, updatedAt: ctx.now }),
     ...input.domains.map((domain) =>
       ctx.db.insert(domains).values({
@@ -39,7 +40,14 @@ export async function createOrganization(ctx: WriteContext, input: NewOrganizati
       }),
     ),
     audit(ctx.db, ctx.orgId, actor, "organization.create", { name: input.name, domains: input.domains, settings: input.settings }, ctx.now),
-  ]);
+  ];
+  try {
+    await ctx.db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+  } catch (e) {
+    // A claim (or another operator) verified one of the domains between the check above and this batch.
+    if (!isUniqueViolation(e, "domains")) throw e;
+    return { ok: false, status: 409, detail: `Already verified by another organization: one of ${input.domains.join(", ")}.` };
+  }
   return { ok: true };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { entraUser, json, newAccount, send } from "../support/client";
 import { authorize, authorizeQuery, challengeOf, codeOf, ENTRA_REDIRECT, registerClient, token } from "../support/oauth";
 import { browser } from "../support/browser-session";
-import { verifiedAdmin } from "../support/world";
+import { joinAsAdmin, verifiedAdmin } from "../support/world";
 
 describe("/oauth/authorize", () => {
   it("shows an error page, never a redirect, for an unknown client or an unregistered redirect URI", async () => {
@@ -144,7 +144,7 @@ describe("read-only admins", () => {
   it("may authorize; their tokens read SCIM and every write gets 403 with a clear detail", async () => {
     const owner = await verifiedAdmin();
     const reader = await newAccount();
-    await send("POST", "/api/organization/admins", owner.token, { email: reader.email, permission: "read" });
+    await joinAsAdmin(owner, reader, "read");
     const client = await registerClient();
     const { answer, html } = await authorize(reader, authorizeQuery(client.clientId));
     expect(html).toContain("read permission only");

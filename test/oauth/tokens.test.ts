@@ -143,7 +143,8 @@ describe("refresh tokens", () => {
     const { admin, client, tokens } = await codeGrant();
     const { newAccount } = await import("../support/client");
     const other = await newAccount();
-    await send("POST", "/api/organization/admins", admin.token, { email: other.email, permission: "read-write" });
+    const { joinAsAdmin } = await import("../support/world");
+    await joinAsAdmin(admin, other, "read-write");
     const otherSession = other.token;
     expect((await send("DELETE", `/api/organization/admins/${admin.id}`, otherSession)).status).toBe(204);
     expect((await send("GET", "/scim/v2/Users", tokens.access_token)).status).toBe(401);

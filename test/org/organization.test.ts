@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { json, newAccount, OPERATOR, send } from "../support/client";
-import { verifiedAdmin } from "../support/world";
+import { joinAsAdmin, verifiedAdmin } from "../support/world";
 
 const auditOf = async (orgId: string) =>
   (await env.DB.prepare("SELECT actor, action FROM audit_events WHERE org_id = ? ORDER BY seq").bind(orgId).all<{ actor: string; action: string }>()).results;
@@ -22,27 +22,30 @@ describe("the organization and its admins", () => {
     expect((await auditOf(admin.orgId)).every((a) => a.actor === `account:${admin.id}`)).toBe(true);
   });
 
-  it("adds admins with read or read & write permission, and keeps the last read & write admin", async () => {
+  it("has admins with read or read & write permission, and keeps the last read & write admin", async () => {
     const owner = await verifiedAdmin();
     const reader = await newAccount();
-    const added = await send("POST", "/api/organization/admins", owner.token, { email: reader.email, permission: "read" });
-    expect(added.status).toBe(201);
-    expect((await json(added)).admins).toHaveLength(2);
+    await joinAsAdmin(owner, reader, "read");
+    expect((await json(await send("GET", "/api/organization", owner.token))).admins).toHaveLength(2);
     const me = await json(await send("GET", "/api/me", reader.token));
     expect(me.organization).toMatchObject({ id: owner.orgId, permission: "read" });
 
     // Read-only admins see everything and change nothing.
     expect((await send("GET", "/api/organization", reader.token)).status).toBe(200);
     expect((await send("GET", "/api/organization/scim-tokens", reader.token)).status).toBe(200);
+    expect((await send("GET", "/api/organization/invitations", reader.token)).status).toBe(200);
     expect((await send("GET", "/api/domains", reader.token)).status).toBe(200);
     for (const [method, path, body] of [
       ["PATCH", "/api/organization", { name: "x" }],
-      ["POST", "/api/organization/admins", { email: reader.email, permission: "read-write" }],
+      ["POST", "/api/organization/admins", { email: "someone@example.com", permission: "read-write" }],
+      ["PATCH", `/api/organization/admins/${reader.id}`, { permission: "read-write" }],
       ["DELETE", `/api/organization/admins/${owner.id}`, undefined],
+      ["DELETE", "/api/organization/invitations/any", undefined],
       ["POST", "/api/organization/scim-tokens", {}],
       ["DELETE", "/api/organization/scim-tokens/any", undefined],
       ["POST", "/api/domains", { domain: "more.example.org" }],
       ["POST", `/api/domains/${owner.domain}/verify`, undefined],
+      ["DELETE", `/api/domains/${owner.domain}`, undefined],
     ] as const) {
       const r = await send(method, path, reader.token, body);
       expect(r.status, `${method} ${path}`).toBe(403);
@@ -50,27 +53,38 @@ describe("the organization and its admins", () => {
 
     const last = await send("DELETE", `/api/organization/admins/${owner.id}`, owner.token);
     expect(last.status).toBe(409);
-    const demote = await send("POST", "/api/organization/admins", owner.token, { email: owner.email, permission: "read" });
+    const demote = await send("PATCH", `/api/organization/admins/${owner.id}`, owner.token, { permission: "read" });
     expect(demote.status).toBe(409);
-    expect((await send("POST", "/api/organization/admins", owner.token, { email: reader.email, permission: "read-write" })).status).toBe(201);
+    expect((await send("PATCH", `/api/organization/admins/${reader.id}`, owner.token, { permission: "read-write" })).status).toBe(200);
     expect((await send("DELETE", `/api/organization/admins/${owner.id}`, reader.token)).status).toBe(204);
     expect((await json(await send("GET", "/api/me", owner.token))).organization).toBeNull();
-    expect((await send("POST", "/api/organization/admins", reader.token, { email: "nobody@example.com", permission: "read" })).status).toBe(404);
     expect((await send("DELETE", `/api/organization/admins/${owner.id}`, reader.token)).status).toBe(404);
     expect((await auditOf(owner.orgId)).map((a) => a.action)).toEqual([
       "organization.create",
       "domain.verify",
-      "admin.set",
+      "admin.invite",
+      "admin.accept",
       "admin.set",
       "admin.remove",
     ]);
   });
 
-  it("refuses an admin of another organization", async () => {
+  it("invites an admin of another organization, who must leave it before accepting", async () => {
     const a = await verifiedAdmin();
     const b = await verifiedAdmin();
-    const r = await send("POST", "/api/organization/admins", a.token, { email: b.email, permission: "read" });
-    expect(r.status).toBe(409);
+    const invited = await send("POST", "/api/organization/admins", a.token, { email: b.email, permission: "read" });
+    expect(invited.status).toBe(202);
+    const { invitation } = await json(invited);
+    const refused = await send("POST", `/api/invitations/${invitation.id}/accept`, b.token);
+    expect(refused.status).toBe(409);
+    expect(await json(refused)).toMatchObject({ error: "already_admin" });
+    expect((await json(await send("GET", "/api/me", b.token))).organization.id).toBe(b.orgId);
+  });
+
+  it("refuses a malformed invitation", async () => {
+    const admin = await verifiedAdmin();
+    expect((await send("POST", "/api/organization/admins", admin.token, { email: "not an e-mail", permission: "read" })).status).toBe(400);
+    expect((await send("POST", "/api/organization/admins", admin.token, { email: "x@example.com", permission: "owner" })).status).toBe(400);
   });
 
   it("issues SCIM tokens shown once, lists them without the token, revokes them", async () => {

@@ -1,5 +1,5 @@
 /** A browser-like session over the Worker's fetch: keeps cookies, sends forms with the page's CSRF token. */
-import { call } from "./client";
+import { BASE, call } from "./client";
 
 /** A browser-like session: keeps cookies, sends forms with the page's CSRF token. */
 export function browser() {
@@ -21,7 +21,8 @@ export function browser() {
       await call(path, {
         method: "POST",
         redirect: "manual",
-        headers: { cookie: cookie(), "content-type": "application/x-www-form-urlencoded" },
+        // A browser names the page's origin on every form POST.
+        headers: { cookie: cookie(), "content-type": "application/x-www-form-urlencoded", origin: BASE },
         body: new URLSearchParams({ ...form, ...(csrf !== undefined ? { _csrf: csrf } : {}) }).toString(),
       }),
     );

@@ -15,7 +15,8 @@ export function send(method: string, path: string, token: string, body?: unknown
     method,
     headers: {
       authorization: `Bearer ${token}`,
-      ...(body !== undefined ? { "content-type": "application/scim+json" } : {}),
+      // The Organization Center and operator APIs take application/json; SCIM takes its own type.
+      ...(body !== undefined ? { "content-type": path.startsWith("/api/") ? "application/json" : "application/scim+json" } : {}),
       ...headers,
     },
     ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),

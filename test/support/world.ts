@@ -29,3 +29,13 @@ export async function verifiedAdmin() {
   const me = (await (await send("GET", "/api/me", admin.token)).json()) as { organization: { id: string } };
   return { ...admin, orgId: me.organization.id, world };
 }
+
+/** Makes `account` an admin of `owner`'s organization the one way there is: invited, then accepting. */
+export async function joinAsAdmin(owner: { token: string }, account: { token: string; email: string }, permission: "read" | "read-write") {
+  const { send } = await import("./client");
+  const invited = await send("POST", "/api/organization/admins", owner.token, { email: account.email, permission });
+  if (invited.status !== 202) throw new Error(`not invited: ${invited.status} ${await invited.text()}`);
+  const { invitation } = (await invited.json()) as { invitation: { id: string } };
+  const accepted = await send("POST", `/api/invitations/${invitation.id}/accept`, account.token);
+  if (accepted.status !== 200) throw new Error(`not accepted: ${accepted.status} ${await accepted.text()}`);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { entraUser, json, newAccount, send } from "../support/client";
 import { browser } from "../support/browser-session";
-import { verifiedAdmin } from "../support/world";
+import { joinAsAdmin, verifiedAdmin } from "../support/world";
 
 async function signedInAs(who: { email: string; password: string }) {
   const b = browser();
@@ -18,7 +18,7 @@ describe("monitor pages", () => {
     await send("POST", "/scim/v2/Users", token, entraUser(`ann@${admin.domain}`));
     const group = await json(await send("POST", "/scim/v2/Groups", token, { displayName: "Sales", members: [{ value: user.id }] }));
     const reader = await newAccount();
-    await send("POST", "/api/organization/admins", admin.token, { email: reader.email, permission: "read" });
+    await joinAsAdmin(admin, reader, "read");
     const b = await signedInAs(reader);
 
     const log = await (await b.get("/organization/log")).text();

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, json, newAccount, send } from "../support/client";
 import { browser } from "../support/browser-session";
-import { stubWorld, verifiedAdmin } from "../support/world";
+import { joinAsAdmin, stubWorld, verifiedAdmin } from "../support/world";
 
 describe("pages", () => {
   it("sends a CSP with frame-ancestors 'none' and serves its own script and styles", async () => {
@@ -82,8 +82,25 @@ describe("pages", () => {
     const orgPage = await (await b.get("/organization")).text();
     expect(orgPage).toContain(account.email);
     const other = await newAccount();
-    expect((await b.post("/organization/admins", { email: other.email, permission: "read" }, csrf)).status).toBe(303);
-    expect(await (await b.get("/organization")).text()).toContain(other.email);
+    const invited = await b.post("/organization/admins", { email: other.email, permission: "read" }, csrf);
+    expect(invited.status).toBe(202);
+    expect(await invited.text()).toContain(`Invitation sent to ${other.email}`);
+    const pendingPage = await (await b.get("/organization")).text();
+    expect(pendingPage).toContain("Invitations not yet accepted");
+    expect(pendingPage).toContain(other.email);
+    // The invited admin accepts on its Account page.
+    const ob = browser();
+    const ocsrf = ob.csrfOf(await (await ob.get("/login")).text());
+    await ob.post("/login", { email: other.email, password: other.password }, ocsrf);
+    expect(await (await ob.get("/dashboard")).text()).toContain("see your invitations");
+    const accountPage = await (await ob.get("/account")).text();
+    const invitationId = accountPage.match(/data-invitation="([^"]+)"/)![1]!;
+    const accepted = await ob.post(`/account/invitations/${invitationId}/accept`, {}, ocsrf);
+    expect(accepted.status).toBe(303);
+    expect(accepted.headers.get("location")).toBe("/organization");
+    const orgPage2 = await (await b.get("/organization")).text();
+    expect(orgPage2).not.toContain("Invitations not yet accepted");
+    expect(orgPage2).toContain(`data-admin="${other.id}"`);
 
     const created = await b.post("/organization/tokens", { description: "From the page" }, csrf);
     expect(created.status).toBe(201);
@@ -98,7 +115,7 @@ describe("pages", () => {
   it("shows read-only admins everything and lets them change nothing", async () => {
     const owner = await verifiedAdmin();
     const reader = await newAccount();
-    await send("POST", "/api/organization/admins", owner.token, { email: reader.email, permission: "read" });
+    await joinAsAdmin(owner, reader, "read");
     const b = browser();
     const csrf = b.csrfOf(await (await b.get("/login")).text());
     await b.post("/login", { email: reader.email, password: reader.password }, csrf);
