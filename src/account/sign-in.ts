@@ -48,6 +48,10 @@ async function checkPassword(env: Env, email: string, password: string, address:
   return { ok: true, accountId: account.id };
 }
 
+/** What a sign-in page says when the pair or the address must wait. */
+export const waitMessage = (seconds: number | undefined) =>
+  `Too many failed sign-ins from here. Try again in ${seconds ?? 60} second${seconds === 1 ? "" : "s"}.`;
+
 export type SignIn =
   | { ok: true; accountId: string; sessionId: string; token: string; expiresAt: string }
   | { ok: false; status: 401 | 429; retryAfter?: number };

@@ -1,7 +1,7 @@
 /** GET /oauth/authorize and its identifier-first sign-in, consent and decision steps. */
 import { Hono, type Context } from "hono";
 import { authenticate } from "../account/middleware";
-import { clientOf, signIn } from "../account/sign-in";
+import { clientOf, signIn, waitMessage } from "../account/sign-in";
 import { sessionCookie, setSessionCookie } from "../account/sessions";
 import type { AppEnv } from "../app-env";
 import { csrfToken } from "../ui/csrf";
@@ -81,7 +81,7 @@ export const authorizeRoutes = new Hono<AppEnv>()
     const outcome = await signIn(c.env, username, form.password ?? "", clientOf(c));
     if (!outcome.ok) {
       const error =
-        outcome.status === 429 ? "Too many failed sign-ins. Wait a few minutes and try again." : "The user name or password is not correct.";
+        outcome.status === 429 ? waitMessage(outcome.retryAfter) : "The user name or password is not correct.";
       if (outcome.status === 429) c.header("retry-after", String(outcome.retryAfter));
       return c.html(<PasswordPage csrf={csrfToken(c)} query={request.query} client={request.client.name} username={username} error={error} />, outcome.status);
     }

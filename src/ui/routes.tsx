@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { authenticate } from "../account/middleware";
-import { changePassword, clientOf, isEmail, signIn, signUp } from "../account/sign-in";
+import { changePassword, clientOf, isEmail, signIn, signUp, waitMessage } from "../account/sign-in";
 import { clearSessionCookie, endOtherSessions, endSession, listSessions, sessionCookie, setSessionCookie, startSession } from "../account/sessions";
 import { invitationsFor, organizationInvitations } from "../writer/invitations";
 import { AccountPage } from "./account-pages";
@@ -55,7 +55,7 @@ pages.post("/login", async (c) => {
   const form = await fields(c);
   const result = await signIn(c.env, form.email ?? "", form.password ?? "", clientOf(c));
   if (!result.ok) {
-    const error = result.status === 429 ? "Too many failed sign-ins. Wait a few minutes and try again." : "The e-mail or password is not correct.";
+    const error = result.status === 429 ? waitMessage(result.retryAfter) : "The e-mail or password is not correct.";
     if (result.status === 429) c.header("retry-after", String(result.retryAfter));
     return c.html(<SignInPage csrf={csrfToken(c)} error={error} email={form.email} />, result.status);
   }

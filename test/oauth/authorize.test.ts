@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { entraUser, json, newAccount, send } from "../support/client";
+import { call, entraUser, json, newAccount, send } from "../support/client";
 import { authorize, authorizeQuery, challengeOf, codeOf, ENTRA_REDIRECT, registerClient, token } from "../support/oauth";
 import { browser } from "../support/browser-session";
 import { joinAsAdmin, verifiedAdmin } from "../support/world";
@@ -53,6 +53,21 @@ describe("/oauth/authorize", () => {
     expect(to.searchParams.get("code")).toMatch(/^ac_/);
     expect(to.searchParams.get("state")).toBe("entra-state-42");
     expect(to.searchParams.get("iss")).toBe("https://scim.test");
+  });
+
+  it("lets the admin through while someone elsewhere fails the admin's password over and over", async () => {
+    const admin = await verifiedAdmin();
+    const client = await registerClient();
+    for (let i = 0; i < 30; i++) {
+      await call("/api/sessions", {
+        method: "POST",
+        headers: { "content-type": "application/json", "cf-connecting-ip": `198.51.100.${i}` },
+        body: JSON.stringify({ email: admin.email, password: "a wrong guess!" }),
+      });
+    }
+    const { answer } = await authorize(admin, authorizeQuery(client.clientId));
+    expect(answer.status).toBe(303);
+    expect(new URL(answer.headers.get("location")!).searchParams.get("code")).toMatch(/^ac_/);
   });
 
   it("skips the password with an existing session, and answers Deny with access_denied", async () => {
