@@ -1,5 +1,5 @@
 /** The account's own page: invitations to accept, sessions to end, the password to change. */
-import { ActionCell, Columns, ErrorNote, Form, Layout, type Viewer } from "./layout";
+import { ActionCell, Columns, ErrorNote, Form, Layout, Notice, type Viewer } from "./layout";
 
 export interface InvitationListing {
   id: string;
@@ -32,11 +32,7 @@ export function AccountPage(props: {
       <h1>Account</h1>
       <p class="muted">Signed in as {props.viewer.email}.</p>
       <ErrorNote message={props.error} />
-      {props.notice ? (
-        <p class="notice" role="status">
-          {props.notice}
-        </p>
-      ) : null}
+      <Notice message={props.notice} />
       <section class="card" aria-labelledby="invitations">
         <h2 id="invitations">Invitations</h2>
         {props.invitations.length === 0 ? (

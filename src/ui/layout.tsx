@@ -70,6 +70,14 @@ export const ErrorNote = (props: { message?: string | null }) =>
     </p>
   ) : null;
 
+/** A status line that confirms what just happened. */
+export const Notice = (props: { message?: string | null }) =>
+  props.message ? (
+    <p class="notice" role="status">
+      {props.message}
+    </p>
+  ) : null;
+
 /** Column headers, with an Action column for admins who may change things. */
 export function Columns(props: { names: string[]; action: boolean }) {
   return (

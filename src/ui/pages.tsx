@@ -2,7 +2,7 @@
 import type { DomainRow } from "../db/schema";
 import { domainView } from "../org/domain-view";
 import type { organizationView } from "../org/view";
-import { ActionCell, Columns, ErrorNote, Form, Layout, type Viewer } from "./layout";
+import { ActionCell, Columns, ErrorNote, Form, Layout, Notice, type Viewer } from "./layout";
 
 type OrganizationView = NonNullable<Awaited<ReturnType<typeof organizationView>>>;
 
@@ -186,11 +186,7 @@ export function OrganizationPage(props: {
     <Layout title="Organization" viewer={props.viewer} csrf={props.csrf}>
       <h1>{org.name}</h1>
       <ErrorNote message={props.error} />
-      {props.notice ? (
-        <p class="notice" role="status">
-          {props.notice}
-        </p>
-      ) : null}
+      <Notice message={props.notice} />
       {!props.canWrite ? <p class="notice">Your admin role has read permission only.</p> : null}
       <section class="card" aria-labelledby="settings">
         <h2 id="settings">Settings</h2>

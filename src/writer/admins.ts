@@ -37,13 +37,12 @@ async function otherWriters(db: DrizzleD1Database, orgId: string, accountId: str
   return writers.filter((w) => w.accountId !== accountId).length;
 }
 
+const adminRow = (db: DrizzleD1Database, orgId: string, accountId: string) =>
+  db.select().from(orgAdmins).where(and(eq(orgAdmins.orgId, orgId), eq(orgAdmins.accountId, accountId))).get();
+
 /** Changes an existing admin's permission; the last read & write admin keeps it. */
 export async function setAdminPermission(db: DrizzleD1Database, orgId: string, accountId: string, permission: Permission, actor: string, now: Date): Promise<AdminResult> {
-  const membership = await db
-    .select()
-    .from(orgAdmins)
-    .where(and(eq(orgAdmins.orgId, orgId), eq(orgAdmins.accountId, accountId)))
-    .get();
+  const membership = await adminRow(db, orgId, accountId);
   if (!membership) return { ok: false, status: 404, detail: `Account ${accountId} is not an admin of this organization.` };
   if (membership.permission === "read-write" && permission === "read" && (await otherWriters(db, orgId, accountId)) === 0) {
     return { ok: false, status: 409, detail: "The organization needs at least one admin with read & write permission." };
@@ -58,11 +57,7 @@ export async function setAdminPermission(db: DrizzleD1Database, orgId: string, a
 
 /** Removes an admin, or lets one leave (`actor` is then the admin itself); the last read & write admin stays. */
 export async function removeAdmin(db: DrizzleD1Database, orgId: string, accountId: string, actor: string, now: Date): Promise<AdminResult> {
-  const membership = await db
-    .select()
-    .from(orgAdmins)
-    .where(and(eq(orgAdmins.orgId, orgId), eq(orgAdmins.accountId, accountId)))
-    .get();
+  const membership = await adminRow(db, orgId, accountId);
   if (!membership) return { ok: false, status: 404, detail: `Account ${accountId} is not an admin of this organization.` };
   if (membership.permission === "read-write" && (await otherWriters(db, orgId, accountId)) === 0) {
     return { ok: false, status: 409, detail: "The last admin with read & write permission cannot be removed." };

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { browser } from "../support/browser-session";
+import { browser, signedInAs } from "../support/browser-session";
 import { call, json, newAccount, send } from "../support/client";
 
 const login = (email: string, password: string, address = "203.0.113.7") =>
@@ -125,11 +125,7 @@ describe("accounts and sessions", () => {
   });
 
   it("refuses cookie-authenticated changes from another site", async () => {
-    const account = await newAccount();
-    const b = browser();
-    const csrf = b.csrfOf(await (await b.get("/login")).text());
-    await b.post("/login", { email: account.email, password: account.password }, csrf);
-    const cookie = [...b.jar].map(([k, v]) => `${k}=${v}`).join("; ");
+    const { cookie } = await signedInAs(await newAccount());
     const cross = await call("/api/domains", { method: "POST", headers: { cookie, origin: "https://evil.example", "content-type": "application/json" }, body: "{}" });
     expect(cross.status).toBe(403);
     const same = await call("/api/domains", { method: "POST", headers: { cookie, origin: "https://scim.test", "content-type": "application/json" }, body: "{}" });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { browser } from "../support/browser-session";
+import { browser, signedInAs } from "../support/browser-session";
 import { BASE, call, json, newAccount, OPERATOR, send } from "../support/client";
 import { verifiedAdmin } from "../support/world";
 
@@ -56,10 +56,7 @@ describe("cross-site requests", () => {
 
   it("cannot use a signed-in browser's cookie, even with a body-less no-cors POST", async () => {
     const admin = await verifiedAdmin();
-    const b = browser();
-    const csrf = b.csrfOf(await (await b.get("/login")).text());
-    await b.post("/login", { email: admin.email, password: admin.password }, csrf);
-    const cookie = [...b.jar].map(([k, v]) => `${k}=${v}`).join("; ");
+    const { cookie } = await signedInAs(admin);
     const noBody = await call("/api/organization/scim-tokens", { method: "POST", headers: { cookie, origin: EVIL } });
     expect(noBody.status).toBe(403);
     const fetchMeta = await call(`/api/organization/scim-tokens`, { method: "POST", headers: { cookie, "sec-fetch-site": "cross-site" } });

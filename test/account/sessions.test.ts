@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { browser } from "../support/browser-session";
+import { signedInAs } from "../support/browser-session";
 import { call, json, newAccount, send } from "../support/client";
 
 const signIn = async (email: string, password: string, userAgent: string) => {
@@ -62,9 +62,7 @@ describe("password change", () => {
 
   it("is offered on the Account page with the sessions, and sign out everywhere signs this browser out too", async () => {
     const account = await newAccount();
-    const b = browser();
-    const csrf = b.csrfOf(await (await b.get("/login")).text());
-    await b.post("/login", { email: account.email, password: account.password }, csrf);
+    const { b, csrf } = await signedInAs(account);
     const page = await (await b.get("/account")).text();
     expect(page).toContain("Where you are signed in");
     expect(page).toContain("(this browser)");

@@ -29,3 +29,12 @@ export function browser() {
   return { get, post, csrfOf, jar };
 }
 
+
+/** A browser signed in on the sign-in page as `who`, with its CSRF token and its cookies as a header. */
+export async function signedInAs(who: { email: string; password: string }) {
+  const b = browser();
+  const csrf = b.csrfOf(await (await b.get("/login")).text());
+  await b.post("/login", { email: who.email, password: who.password }, csrf);
+  const cookie = [...b.jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  return { b, csrf, cookie };
+}

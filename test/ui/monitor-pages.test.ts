@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { entraUser, json, newAccount, send } from "../support/client";
-import { browser } from "../support/browser-session";
+import { signedInAs } from "../support/browser-session";
 import { joinAsAdmin, verifiedAdmin } from "../support/world";
-
-async function signedInAs(who: { email: string; password: string }) {
-  const b = browser();
-  const csrf = b.csrfOf(await (await b.get("/login")).text());
-  await b.post("/login", { email: who.email, password: who.password }, csrf);
-  return b;
-}
 
 describe("monitor pages", () => {
   it("show the log with failures explained, filters, the summary chart, users with groups and groups with members", async () => {
@@ -19,7 +12,7 @@ describe("monitor pages", () => {
     const group = await json(await send("POST", "/scim/v2/Groups", token, { displayName: "Sales", members: [{ value: user.id }] }));
     const reader = await newAccount();
     await joinAsAdmin(admin, reader, "read");
-    const b = await signedInAs(reader);
+    const { b } = await signedInAs(reader);
 
     const log = await (await b.get("/organization/log")).text();
     expect(log).toContain("POST /scim/v2/Users");

@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { send } from "../support/client";
-import { browser } from "../support/browser-session";
+import { signedInAs } from "../support/browser-session";
 import { authorize, authorizeQuery, codeOf, ENTRA_REDIRECT, registerClient, token } from "../support/oauth";
 import { verifiedAdmin } from "../support/world";
-
-async function signedInAs(admin: { email: string; password: string }) {
-  const b = browser();
-  const csrf = b.csrfOf(await (await b.get("/login")).text());
-  await b.post("/login", { email: admin.email, password: admin.password }, csrf);
-  return { b, csrf };
-}
 
 describe("SCIM connection page", () => {
   it("shows the Tenant URL and token endpoint, creates a client and rotates its secret, each shown once", async () => {

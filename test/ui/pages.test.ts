@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, json, newAccount, send } from "../support/client";
-import { browser } from "../support/browser-session";
+import { browser, signedInAs } from "../support/browser-session";
 import { joinAsAdmin, stubWorld, verifiedAdmin } from "../support/world";
 
 describe("pages", () => {
@@ -89,9 +89,7 @@ describe("pages", () => {
     expect(pendingPage).toContain("Invitations not yet accepted");
     expect(pendingPage).toContain(other.email);
     // The invited admin accepts on its Account page.
-    const ob = browser();
-    const ocsrf = ob.csrfOf(await (await ob.get("/login")).text());
-    await ob.post("/login", { email: other.email, password: other.password }, ocsrf);
+    const { b: ob, csrf: ocsrf } = await signedInAs(other);
     expect(await (await ob.get("/dashboard")).text()).toContain("see your invitations");
     const accountPage = await (await ob.get("/account")).text();
     const invitationId = accountPage.match(/data-invitation="([^"]+)"/)![1]!;
