@@ -17,10 +17,9 @@ export type ClaimResult =
   | { ok: true; created: boolean; domain: DomainRow }
   | { ok: false; status: 409; detail: string };
 
-/** Whether the account administers an organization (read inside the writer, after any acceptance it serialized). */
-const administers = async (db: DrizzleD1Database, accountId: string) =>
-  !!(await db.select({ orgId: orgAdmins.orgId }).from(orgAdmins).where(eq(orgAdmins.accountId, accountId)).get());
-
+/** The account's admin role now (read inside the writer, after any change to it the writer serialized). */
+const roleOf = (db: DrizzleD1Database, accountId: string) =>
+  db.select({ orgId: orgAdmins.orgId, permission: orgAdmins.permission }).from(orgAdmins).where(eq(orgAdmins.accountId, accountId)).get();
 
 
 /** The domains a claimant owns: its organization's, or its own claims before it has one. */
@@ -50,9 +49,10 @@ export async function claimDomain(db: DrizzleD1Database, claimant: Claimant, dom
   if (taken && taken.orgId !== claimant.orgId) {
     return { ok: false, status: 409, detail: `${domain} is already verified by another organization.` };
   }
-  // An account that joined an organization since the request was read claims through that organization.
-  if (!claimant.orgId && (await administers(db, claimant.accountId))) {
-    return { ok: false, status: 409, detail: "Your account joined an organization meanwhile; reload and add the domain there." };
+  // The role the request was checked against may have changed since: a claim needs it still.
+  const role = await roleOf(db, claimant.accountId);
+  if ((role?.orgId ?? null) !== claimant.orgId || (role && role.permission !== "read-write")) {
+    return { ok: false, status: 409, detail: "Your admin role changed meanwhile; reload the page and try again." };
   }
   const existing = await ownClaim(db, claimant, domain);
   if (existing && existing.status !== "expired") return { ok: true, created: false, domain: existing };
