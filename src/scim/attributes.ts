@@ -1,5 +1,5 @@
 /** Lenient, schema-driven reading of SCIM JSON: canonical names, nulls and unknowns dropped, types checked. */
-import { badRequest, ok, type Result } from "./errors";
+import { badRequest, clip, ok, quote, type Result } from "./errors";
 import { findAttribute, type Attribute } from "./schemas";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -32,13 +32,29 @@ export function normalizeValue(attribute: Attribute, raw: unknown, where = attri
       if (!one.ok) return one;
       if (one.value !== undefined) out.push(one.value);
     }
+    const entries = tooManyEntries(attribute, out.length, where);
+    if (!entries.ok) return entries;
     if (attribute.type === "complex") {
       const primaries = out.filter((v) => isObject(v) && v.primary === true).length;
-      if (primaries > 1) return badRequest("invalidValue", `At most one entry of "${where}" may be primary.`);
+      if (primaries > 1) return badRequest("invalidValue", `At most one entry of "${clip(where)}" may be primary.`);
     }
     return ok(out.length > 0 ? out : undefined);
   }
   return normalizeSingle(attribute, raw, where);
+}
+
+/** Refuses more entries than a multi-valued attribute may hold. */
+export function tooManyEntries(attribute: Attribute, entries: number, where = attribute.name): Result<true> {
+  if (attribute.maxEntries === undefined || entries <= attribute.maxEntries) return ok(true);
+  return badRequest("invalidValue", `"${clip(where)}" has ${entries} entries; at most ${attribute.maxEntries} are accepted.`);
+}
+
+/** Whether `text` has more than `max` characters (code points, so an emoji counts once). */
+function longerThan(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let n = 0;
+  for (const _ of text) if (++n > max) return true;
+  return false;
 }
 
 function normalizeSingle(attribute: Attribute, raw: unknown, where: string): Result<Json | undefined> {
@@ -46,8 +62,13 @@ function normalizeSingle(attribute: Attribute, raw: unknown, where: string): Res
   switch (attribute.type) {
     case "complex": {
       // A bare string for a complex attribute with a value (Entra's manager) is that value; "" clears it.
-      if (typeof raw === "string" && findAttribute(attribute.subAttributes, "value")) return ok(raw === "" ? undefined : { value: raw });
-      if (!isObject(raw)) return badRequest("invalidValue", `"${where}" must be an object.`);
+      const valueAttribute = findAttribute(attribute.subAttributes, "value");
+      if (typeof raw === "string" && valueAttribute) {
+        if (raw === "") return ok(undefined);
+        const value = normalizeSingle(valueAttribute, raw, where);
+        return value.ok ? ok({ value: raw }) : value;
+      }
+      if (!isObject(raw)) return badRequest("invalidValue", `"${clip(where)}" must be an object.`);
       const out: JsonObject = {};
       for (const [key, value] of Object.entries(raw)) {
         const sub = findAttribute(attribute.subAttributes, key);
@@ -60,12 +81,15 @@ function normalizeSingle(attribute: Attribute, raw: unknown, where: string): Res
     }
     case "boolean": {
       const flag = readBoolean(raw);
-      return flag === undefined ? badRequest("invalidValue", `"${where}" must be a boolean, not ${JSON.stringify(raw)}.`) : ok(flag);
+      return flag === undefined ? badRequest("invalidValue", `"${clip(where, 100)}" must be a boolean, not ${describe(raw)}.`) : ok(flag);
     }
     default: {
       // Numbers are accepted for string attributes (employee numbers often arrive unquoted) and kept as text.
       if (typeof raw === "number" && Number.isFinite(raw)) return ok(String(raw));
-      if (typeof raw !== "string") return badRequest("invalidValue", `"${where}" must be a string, not ${describe(raw)}.`);
+      if (typeof raw !== "string") return badRequest("invalidValue", `"${clip(where, 100)}" must be a string, not ${describe(raw)}.`);
+      if (attribute.maxLength !== undefined && longerThan(raw, attribute.maxLength)) {
+        return badRequest("invalidValue", `"${clip(where, 100)}" is longer than ${attribute.maxLength} characters: ${quote(raw, 100)}.`);
+      }
       return ok(raw);
     }
   }
@@ -74,7 +98,7 @@ function normalizeSingle(attribute: Attribute, raw: unknown, where: string): Res
 function describe(raw: unknown): string {
   if (Array.isArray(raw)) return "an array";
   if (isObject(raw)) return "an object";
-  return JSON.stringify(raw);
+  return quote(raw, 100);
 }
 
 /**

@@ -8,7 +8,6 @@ import { allSchemas, CORE_GROUP, CORE_USER, ENTERPRISE_USER, LIST_RESPONSE, type
 /** The largest request body accepted, as advertised in bulk.maxPayloadSize. */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
-
 const list = (resources: unknown[]) => ({
   schemas: [LIST_RESPONSE],
   totalResults: resources.length,
@@ -17,11 +16,24 @@ const list = (resources: unknown[]) => ({
   Resources: resources,
 });
 
-/** An attribute as /Schemas publishes it: empty lists left out, never a null. */
+/** 16384 as "16,384", whatever the runtime's locale data. */
+const count = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ",");
+
+/** The attribute's description with its caps, since RFC 7643 schemas have no field for them. */
+function describe({ description, maxLength, maxEntries }: Attribute): string {
+  const caps = [
+    ...(maxEntries ? [`At most ${count(maxEntries)} entries.`] : []),
+    ...(maxLength ? [`At most ${count(maxLength)} characters.`] : []),
+  ];
+  return [description, ...caps].join(" ");
+}
+
+/** An attribute as /Schemas publishes it: empty lists left out, never a null, caps in the description. */
 function publish(a: Attribute): Record<string, unknown> {
-  const { subAttributes, canonicalValues, referenceTypes, ...rest } = a;
+  const { subAttributes, canonicalValues, referenceTypes, maxLength: _length, maxEntries: _entries, ...rest } = a;
   return {
     ...rest,
+    description: describe(a),
     ...(canonicalValues?.length ? { canonicalValues } : {}),
     ...(referenceTypes?.length ? { referenceTypes } : {}),
     ...(subAttributes?.length ? { subAttributes: subAttributes.map(publish) } : {}),

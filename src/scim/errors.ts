@@ -21,10 +21,25 @@ export interface ScimError {
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ScimError };
 
+/** How much of an offending value an error detail quotes: enough to recognize it, too little to flood the log. */
+export const MAX_QUOTED = 200;
+// The provisioning log stores every detail; this bounds what one refused request can write there.
+const MAX_DETAIL = 300;
+
+/** `text` cut to at most `max` characters, ending in an ellipsis when cut, never splitting a surrogate pair. */
+export function clip(text: string, max = MAX_QUOTED): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 2]!) ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/** A value as an error detail quotes it: as JSON, clipped. */
+export const quote = (value: unknown, max = MAX_QUOTED): string => clip(JSON.stringify(value) ?? String(value), max);
+
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = (status: number, detail: string, scimType?: ScimType): { ok: false; error: ScimError } => ({
   ok: false,
-  error: scimType ? { status, scimType, detail } : { status, detail },
+  error: scimType ? { status, scimType, detail: clip(detail, MAX_DETAIL) } : { status, detail: clip(detail, MAX_DETAIL) },
 });
 
 export const badRequest = (scimType: ScimType, detail: string) => fail(400, detail, scimType);

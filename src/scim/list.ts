@@ -2,7 +2,7 @@
 import type { SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { badRequest, ok, type Result } from "./errors";
+import { badRequest, clip, ok, type Result } from "./errors";
 import { parseFilter } from "./filter/parse";
 import { compileFilter } from "./filter/sql";
 import { targetOf } from "./filter/targets";
@@ -21,16 +21,24 @@ export interface ListQuery {
   projection: Projection;
 }
 
-/** A non-negative integer query parameter; garbage falls back to the default, as RFC 7644 allows. */
+// SQLite's OFFSET is a 64-bit integer; JavaScript counts exactly up to 2^53, and no page lies beyond.
+const MAX_START_INDEX = Number.MAX_SAFE_INTEGER;
+
+/** A numeric query parameter (`7`, `-3`, `1e30`, `2.5`) truncated to an integer; anything else falls back to the default, as RFC 7644 allows. */
 function integerParam(raw: string | undefined, fallback: number): number {
-  if (raw === undefined || !/^\s*-?\d+\s*$/.test(raw)) return fallback;
-  return Number.parseInt(raw, 10);
+  if (raw === undefined || !/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(raw)) return fallback;
+  return Math.trunc(Number(raw));
 }
 
-/** Reads list parameters; a bad filter or sortBy is a 400, an out-of-range count is clamped. */
+const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));
+
+/**
+ * Reads list parameters; a bad filter or sortBy is a 400. startIndex and count are clamped: below 1
+ * is 1 and a negative count is 0 (RFC 7644 section 3.4.2.4), and neither goes past what SQLite takes.
+ */
 export function readListQuery(kind: ResourceKind, params: Record<string, string | undefined>): Result<ListQuery> {
-  const startIndex = Math.max(1, integerParam(params.startIndex, 1));
-  const count = Math.min(MAX_RESULTS, Math.max(0, integerParam(params.count, MAX_RESULTS)));
+  const startIndex = clamp(integerParam(params.startIndex, 1), 1, MAX_START_INDEX);
+  const count = clamp(integerParam(params.count, MAX_RESULTS), 0, MAX_RESULTS);
   const projection = readProjection(params.attributes, params.excludedAttributes);
   let where: SQL | undefined;
   if (params.filter !== undefined) {
@@ -43,7 +51,7 @@ export function readListQuery(kind: ResourceKind, params: Record<string, string 
   let sortBy: SQL | undefined;
   if (params.sortBy !== undefined && params.sortBy.trim() !== "") {
     const target = targetOf(kind, params.sortBy.trim());
-    if (target?.kind !== "value") return badRequest("invalidValue", `sortBy "${params.sortBy}" is not a single-valued attribute of ${kind}.`);
+    if (target?.kind !== "value") return badRequest("invalidValue", `sortBy "${clip(params.sortBy)}" is not a single-valued attribute of ${kind}.`);
     sortBy = target.expr;
   }
   const order = params.sortOrder?.toLowerCase();

@@ -8,7 +8,7 @@ import type { GroupRow, UserRow } from "../db/schema";
 import type { FailedRequest, ScimWrite, ScimWriteResult } from "../writer/commands";
 import type { JsonObject } from "./attributes";
 import { MAX_PAYLOAD_BYTES, scimBase } from "./discovery";
-import { errorResponse, scimJson, type ScimError } from "./errors";
+import { clip, errorResponse, scimJson, type ScimError } from "./errors";
 import { findGroup, listGroups, membersOfGroups } from "./groups/read";
 import { renderGroup } from "./groups/document";
 import { readListQuery, type ListQuery } from "./list";
@@ -122,7 +122,7 @@ function resourceRoutes(kind: ResourceKind) {
   routes.get("/:id", async (c) => {
     const id = c.req.param("id");
     const row = await reader.find(drizzle(c.env.DB), c.var.orgId, id);
-    if (!row) return refuse(c, { status: 404, detail: `${kind} ${id} not found.` }, { operation: "read", resourceType: kind, resourceId: id });
+    if (!row) return refuse(c, { status: 404, detail: `${kind} ${clip(id)} not found.` }, { operation: "read", resourceType: kind, resourceId: id });
     return renderOne(c, kind, row, 200, projectionOf(c));
   });
 

@@ -25,6 +25,10 @@ export interface Attribute {
   canonicalValues?: string[];
   referenceTypes?: string[];
   subAttributes?: Attribute[];
+  /** The most characters a value may have; /Schemas states it in the description. */
+  maxLength?: number;
+  /** The most entries a multi-valued attribute may have. */
+  maxEntries?: number;
 }
 
 export interface ResourceSchema {
@@ -34,10 +38,36 @@ export interface ResourceSchema {
   attributes: Attribute[];
 }
 
-type Options = Partial<Omit<Attribute, "name" | "type" | "description">>;
+type Options = Partial<Omit<Attribute, "name" | "type" | "description" | "maxEntries">> & {
+  maxEntries?: number | "unbounded";
+};
+
+/**
+ * Caps on what a client may write, far above real directory data (Entra allows 256 characters for a
+ * displayName, 113 for a UPN, 128 for a job title), so one request cannot store or echo megabytes.
+ */
+export const LIMITS = {
+  /** userName, displayName and externalId: names and identifiers. */
+  name: 256,
+  /** Any other string. */
+  string: 1024,
+  /** URLs: profileUrl, photos, $ref. */
+  reference: 2048,
+  /** Base64 certificates. */
+  binary: 16 * 1024,
+  /** Entries of a multi-valued attribute other than a group's members. */
+  entries: 100,
+};
+
+const defaultMaxLength: Partial<Record<AttributeType, number>> = {
+  string: LIMITS.string,
+  reference: LIMITS.reference,
+  binary: LIMITS.binary,
+};
 
 function attr(name: string, type: AttributeType, description: string, options: Options = {}): Attribute {
-  return {
+  const { maxLength: lengthOption, maxEntries: entriesOption, ...rest } = options;
+  const a: Attribute = {
     name,
     type,
     multiValued: false,
@@ -47,8 +77,13 @@ function attr(name: string, type: AttributeType, description: string, options: O
     mutability: "readWrite",
     returned: "default",
     uniqueness: "none",
-    ...options,
+    ...rest,
   };
+  // Read-only attributes are never written by clients, so they need no cap.
+  if (a.mutability === "readOnly") return a;
+  const maxLength = lengthOption ?? defaultMaxLength[type];
+  const maxEntries = !a.multiValued || entriesOption === "unbounded" ? undefined : (entriesOption ?? LIMITS.entries);
+  return { ...a, ...(maxLength ? { maxLength } : {}), ...(maxEntries ? { maxEntries } : {}) };
 }
 
 const str = (name: string, description: string, options?: Options) => attr(name, "string", description, options);
@@ -74,6 +109,7 @@ const idAttribute = str("id", "Unique identifier assigned by the service provide
 });
 const externalIdAttribute = str("externalId", "Identifier of the resource as defined by the provisioning client.", {
   caseExact: true,
+  maxLength: LIMITS.name,
 });
 
 export const userSchema: ResourceSchema = {
@@ -86,6 +122,7 @@ export const userSchema: ResourceSchema = {
     str("userName", "Unique identifier for the User, typically the user principal name.", {
       required: true,
       uniqueness: "server",
+      maxLength: LIMITS.name,
     }),
     attr("name", "complex", "The components of the user's real name.", {
       subAttributes: [
@@ -97,7 +134,7 @@ export const userSchema: ResourceSchema = {
         str("honorificSuffix", "The honorific suffix(es) of the User."),
       ],
     }),
-    str("displayName", "The name of the User, suitable for display to end-users."),
+    str("displayName", "The name of the User, suitable for display to end-users.", { maxLength: LIMITS.name }),
     str("nickName", "The casual way to address the user."),
     attr("profileUrl", "reference", "A URL to the User's online profile.", { referenceTypes: ["external"] }),
     str("title", "The user's title, such as Vice President."),
@@ -166,9 +203,11 @@ export const groupSchema: ResourceSchema = {
   attributes: [
     idAttribute,
     externalIdAttribute,
-    str("displayName", "A human-readable name for the Group.", { required: true, uniqueness: "server" }),
+    str("displayName", "A human-readable name for the Group.", { required: true, uniqueness: "server", maxLength: LIMITS.name }),
     attr("members", "complex", "A list of members of the Group.", {
       multiValued: true,
+      // Groups grow by PATCH in any size; one request is bounded by the body limit.
+      maxEntries: "unbounded",
       subAttributes: [
         str("value", "Identifier of the member of this Group.", { caseExact: true, mutability: "immutable" }),
         attr("$ref", "reference", "The URI of the member resource.", {

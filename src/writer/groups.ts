@@ -6,7 +6,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { groupMembers, groups, users, type GroupRow } from "../db/schema";
 import type { JsonObject } from "../scim/attributes";
-import { badRequest, ok, type Result, type ScimError } from "../scim/errors";
+import { badRequest, clip, ok, type Result, type ScimError } from "../scim/errors";
 import { groupDocument, readGroupDocument, validateGroupDocument, type GroupDocument, type MemberRef } from "../scim/groups/document";
 import { findGroup } from "../scim/groups/read";
 import { applyPatch, type MemberChange } from "../scim/patch/apply";
@@ -57,7 +57,7 @@ async function resolveMembers(ctx: WriteContext, refs: MemberRef[], groupId: str
     else resolved.push({ id: ref.value, type });
   }
   if (missing.length > 0) {
-    const shown = missing.slice(0, 10).join(", ");
+    const shown = clip(missing.slice(0, 10).join(", "));
     return badRequest("invalidValue", `No ${missing.length === 1 ? "member" : "members"} with id ${shown} in this organization.`);
   }
   return ok(resolved);
@@ -161,7 +161,7 @@ function saveRow(ctx: WriteContext, row: GroupRow): Statement {
 
 async function loadForWrite(ctx: WriteContext, id: string, ifMatch: string | undefined, operation: string) {
   const current = await findGroup(ctx.db, ctx.orgId, id);
-  if (!current) return { refusal: refused(notFound("Group", id), event(operation, id)) };
+  if (!current) return { refusal: refused(notFound("Group", clip(id)), event(operation, id)) };
   const version = checkVersion(ifMatch, current.version);
   if (!version.ok) return { refusal: refused(version.error, event(operation, id, current.externalId)) };
   return { current };

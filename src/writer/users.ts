@@ -2,7 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { users, type UserRow } from "../db/schema";
-import type { Result } from "../scim/errors";
+import { clip, type Result } from "../scim/errors";
 import { applyPatch } from "../scim/patch/apply";
 import { readPatchRequest } from "../scim/patch/operations";
 import { findUser } from "../scim/users/read";
@@ -87,7 +87,7 @@ function update(ctx: WriteContext, current: UserRow, fields: UserFields, status:
 
 export async function replaceUser(ctx: WriteContext, cmd: Command<"replaceUser">): Promise<Outcome> {
   const current = await findUser(ctx.db, ctx.orgId, cmd.id);
-  if (!current) return refused(notFound("User", cmd.id), event("update", cmd.id));
+  if (!current) return refused(notFound("User", clip(cmd.id)), event("update", cmd.id));
   const version = checkVersion(cmd.ifMatch, current.version);
   if (!version.ok) return refused(version.error, event("update", cmd.id, current.externalId));
   const doc = readUserDocument(cmd.body);
@@ -99,7 +99,7 @@ export async function replaceUser(ctx: WriteContext, cmd: Command<"replaceUser">
 
 export async function patchUser(ctx: WriteContext, cmd: Command<"patchUser">): Promise<Outcome> {
   const current = await findUser(ctx.db, ctx.orgId, cmd.id);
-  if (!current) return refused(notFound("User", cmd.id), event("update", cmd.id));
+  if (!current) return refused(notFound("User", clip(cmd.id)), event("update", cmd.id));
   const version = checkVersion(cmd.ifMatch, current.version);
   if (!version.ok) return refused(version.error, event("update", cmd.id, current.externalId));
   const ops = readPatchRequest("User", cmd.body);
@@ -113,7 +113,7 @@ export async function patchUser(ctx: WriteContext, cmd: Command<"patchUser">): P
 
 export async function deleteUser(ctx: WriteContext, cmd: Command<"deleteUser">): Promise<Outcome> {
   const current = await findUser(ctx.db, ctx.orgId, cmd.id);
-  if (!current) return refused(notFound("User", cmd.id), event("delete", cmd.id));
+  if (!current) return refused(notFound("User", clip(cmd.id)), event("delete", cmd.id));
   const version = checkVersion(cmd.ifMatch, current.version);
   if (!version.ok) return refused(version.error, event("delete", cmd.id, current.externalId));
   const statements: BatchItem<"sqlite">[] = [

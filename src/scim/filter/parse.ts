@@ -1,11 +1,13 @@
 /** Parses RFC 7644 section 3.4.2.2 filters with scim2-parse-filter, after accepting Entra's unquoted values. */
 import { parse, type Filter } from "scim2-parse-filter";
-import { badRequest, ok, type Result } from "../errors";
+import { badRequest, clip, ok, type Result } from "../errors";
 
 export type { Filter } from "scim2-parse-filter";
 
 const MAX_FILTER_LENGTH = 4096;
 const MAX_NESTING = 32;
+// `not not not ...` needs no parentheses; each operator deepens the SQL, which D1 caps at depth 100.
+const MAX_DEPTH = 16;
 const COMPARISONS = new Set(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]);
 const LITERALS = new Set(["true", "false", "null"]);
 
@@ -63,15 +65,33 @@ function nesting(filter: string): number {
   return max;
 }
 
+/** How many operators deep a parsed filter goes: `not (a and b)` is 3. */
+function depth(filter: Filter): number {
+  switch (filter.op) {
+    case "and":
+    case "or":
+      return 1 + Math.max(...filter.filters.map(depth));
+    case "not":
+      return 1 + depth(filter.filter);
+    case "[]":
+      return 1 + depth(filter.valFilter);
+    default:
+      return 1;
+  }
+}
+
 /** Parses a filter expression, or says why it is not one (400 invalidFilter). */
 export function parseFilter(text: string): Result<Filter> {
   if (text.length > MAX_FILTER_LENGTH) return badRequest("invalidFilter", `The filter is longer than ${MAX_FILTER_LENGTH} characters.`);
   if (text.trim() === "") return badRequest("invalidFilter", "The filter is empty.");
   if (nesting(text) > MAX_NESTING) return badRequest("invalidFilter", `The filter nests deeper than ${MAX_NESTING} levels.`);
+  let filter: Filter;
   try {
-    return ok(parse(quoteBareValues(text)));
+    filter = parse(quoteBareValues(text));
   } catch (e) {
     const reason = e instanceof Error ? e.message : "syntax error";
-    return badRequest("invalidFilter", `The filter "${text}" is not valid SCIM filter syntax (${reason}).`);
+    return badRequest("invalidFilter", `The filter "${clip(text, 140)}" is not valid SCIM filter syntax (${clip(reason, 60)}).`);
   }
+  if (depth(filter) > MAX_DEPTH) return badRequest("invalidFilter", `The filter nests operators deeper than ${MAX_DEPTH} levels.`);
+  return ok(filter);
 }

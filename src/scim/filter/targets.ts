@@ -40,7 +40,9 @@ function jsonCollection(column: SQL, path: ResolvedPath): CollectionTarget {
     sub: (name) => {
       const sub = path.attribute.subAttributes?.find((a) => a.name.toLowerCase() === name.toLowerCase());
       if (!sub) return undefined;
-      return value(sql`json_extract(mv.value, ${`$."${sub.name}"`})`, sub.type, sub.caseExact);
+      // The path is written into the SQL, not bound: D1 allows 100 parameters per statement, and each
+      // comparison may bind its value twice (sw, ew). Sub-attribute names come from the schema.
+      return value(sql.raw(`json_extract(mv.value, '$."${sub.name}"')`), sub.type, sub.caseExact);
     },
   };
 }
@@ -89,7 +91,7 @@ function metaTarget(kind: ResourceKind, sub: string | undefined): Target | undef
     case "lastmodified":
       return value(sql`${table.updatedAt}`, "dateTime", true);
     case "resourcetype":
-      return value(sql`${kind}`, "string", true);
+      return value(sql.raw(`'${kind}'`), "string", true);
     default:
       return undefined;
   }

@@ -1,7 +1,7 @@
 /** A Group as SCIM JSON and its D1 row; members travel separately so large groups are never loaded whole. */
 import type { GroupRow } from "../../db/schema";
 import { isObject, normalizeAttributes, normalizeValue, type JsonObject } from "../attributes";
-import { badRequest, ok, type Result } from "../errors";
+import { badRequest, clip, ok, type Result } from "../errors";
 import { metaOf } from "../meta";
 import { CORE_GROUP, findAttribute, groupSchema } from "../schemas";
 
@@ -37,7 +37,7 @@ export function readMemberRefs(raw: unknown): Result<MemberRef[]> {
     }
     const type = typeof entry.type === "string" ? entry.type.toLowerCase() : undefined;
     if (type !== undefined && type !== "user" && type !== "group") {
-      return badRequest("invalidValue", `Member type "${entry.type}" is neither User nor Group.`);
+      return badRequest("invalidValue", `Member type "${clip(String(entry.type))}" is neither User nor Group.`);
     }
     refs.push({ value: entry.value, ...(type ? { type: type === "user" ? "User" : "Group" } : {}) });
   }

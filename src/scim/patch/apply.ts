@@ -1,6 +1,6 @@
 /** Applies PATCH operations to a resource document, the way Entra expects (RFC 7644 section 3.5.2, leniently). */
-import { isObject, normalizeValue, type Json, type JsonObject } from "../attributes";
-import { badRequest, ok, type Result } from "../errors";
+import { isObject, normalizeValue, tooManyEntries, type Json, type JsonObject } from "../attributes";
+import { badRequest, clip, ok, type Result } from "../errors";
 import { readMemberRefs, type MemberRef } from "../groups/document";
 import type { Filter } from "../filter/parse";
 import { ENTERPRISE_USER } from "../schemas";
@@ -78,7 +78,10 @@ function applyOne(doc: JsonObject, verb: PatchOperation["op"], path: PatchPath, 
     if (matches.length === 0) {
       // Entra writes `emails[type eq "work"].value` to users without such an entry and expects it created.
       const seed = filter ? entryFromFilter(filter, attribute) : {};
-      if (!seed) return badRequest("noTarget", `No entry of "${attribute.name}" matches "${path.text}".`);
+      if (!seed) return badRequest("noTarget", `No entry of "${attribute.name}" matches "${clip(path.text)}".`);
+      // The filter's values become stored values, so they meet the same caps.
+      const seedChecked = normalizeValue({ ...attribute, multiValued: false }, seed, attribute.name);
+      if (!seedChecked.ok) return seedChecked;
       const entry: JsonObject = sub ? { ...seed } : { ...seed, ...(isObject(part.value) ? part.value : {}) };
       if (sub) setOrDelete(entry, sub.name, part.value);
       list.push(entry);
@@ -102,8 +105,12 @@ function applyOne(doc: JsonObject, verb: PatchOperation["op"], path: PatchPath, 
     }
     container[attribute.name] = next;
   }
-  keepOnePrimary(entriesOf(container[attribute.name]), touched);
-  if (entriesOf(container[attribute.name]).length === 0) delete container[attribute.name];
+  const entries = entriesOf(container[attribute.name]);
+  // Adds accumulate: the cap applies to the list they leave behind.
+  const capped = tooManyEntries(attribute, entries.length);
+  if (!capped.ok) return capped;
+  keepOnePrimary(entries, touched);
+  if (entries.length === 0) delete container[attribute.name];
   return ok(undefined);
 }
 
@@ -171,11 +178,11 @@ function memberIdsOf(filter: Filter): string[] | undefined {
 }
 
 function memberChange(op: PatchOperation, path: PatchPath): Result<MemberChange | undefined> {
-  if (path.sub) return badRequest("invalidPath", `"${path.text}": member sub-attributes cannot be changed; remove and add the member.`);
+  if (path.sub) return badRequest("invalidPath", `"${clip(path.text)}": member sub-attributes cannot be changed; remove and add the member.`);
   if (path.filter) {
-    if (op.op !== "remove") return badRequest("invalidPath", `"${path.text}": members can only be removed by a value filter.`);
+    if (op.op !== "remove") return badRequest("invalidPath", `"${clip(path.text)}": members can only be removed by a value filter.`);
     const ids = memberIdsOf(path.filter);
-    if (!ids) return badRequest("invalidFilter", `"${path.text}": member filters take the form value eq "<id>".`);
+    if (!ids) return badRequest("invalidFilter", `"${clip(path.text)}": member filters take the form value eq "<id>".`);
     return ok({ kind: "remove", ids });
   }
   if (op.op === "remove") {

@@ -1,6 +1,6 @@
 /** Reads a PatchOp request (RFC 7644 section 3.5.2) in both of Entra's shapes into typed operations. */
 import { isObject, type Json, type JsonObject } from "../attributes";
-import { badRequest, ok, type Result } from "../errors";
+import { badRequest, clip, ok, quote, type Result } from "../errors";
 import { parseFilter, type Filter } from "../filter/parse";
 import { ENTERPRISE_USER, findAttribute, resolvePath, type Attribute, type ResourceKind, type ResourceSchema } from "../schemas";
 
@@ -32,7 +32,7 @@ export function getKey(raw: JsonObject, key: string): Json | undefined {
 
 /** Parses `attr`, `attr.sub`, `urn:...:attr.sub`, `attr[filter]` and `attr[filter].sub`. */
 export function parsePatchPath(kind: ResourceKind, text: string): Result<PatchPath> {
-  const invalidPath = (why: string) => badRequest("invalidPath", `The path "${text}" ${why}.`);
+  const invalidPath = (why: string) => badRequest("invalidPath", `The path "${clip(text)}" ${why}.`);
   const open = text.indexOf("[");
   if (open === -1) {
     const resolved = resolvePath(kind, text.trim());
@@ -51,7 +51,7 @@ export function parsePatchPath(kind: ResourceKind, text: string): Result<PatchPa
   if (after !== "") {
     if (!after.startsWith(".")) return invalidPath("has text after the value filter that is not a sub-attribute");
     sub = findAttribute(resolved.attribute.subAttributes, after.slice(1));
-    if (!sub) return invalidPath(`names no sub-attribute "${after.slice(1)}"`);
+    if (!sub) return invalidPath(`names no sub-attribute "${clip(after.slice(1))}"`);
   }
   return ok({ text, schema: resolved.schema, attribute: resolved.attribute, filter: filter.value, ...(sub ? { sub } : {}) });
 }
@@ -70,7 +70,7 @@ export function readPatchRequest(kind: ResourceKind, body: unknown): Result<Patc
     const opName = getKey(raw, "op");
     const op = typeof opName === "string" ? opName.toLowerCase() : undefined;
     if (op !== "add" && op !== "replace" && op !== "remove") {
-      return badRequest("invalidSyntax", `Operations[${i}].op must be add, replace or remove, not ${JSON.stringify(opName ?? null)}.`);
+      return badRequest("invalidSyntax", `Operations[${i}].op must be add, replace or remove, not ${quote(opName ?? null)}.`);
     }
     const pathText = getKey(raw, "path");
     const value = getKey(raw, "value");
@@ -81,7 +81,7 @@ export function readPatchRequest(kind: ResourceKind, body: unknown): Result<Patc
       const path = parsePatchPath(kind, pathText);
       if (!path.ok) return path;
       if (path.value.attribute.mutability === "readOnly" || path.value.sub?.mutability === "readOnly") {
-        return badRequest("mutability", `"${pathText}" is read-only.`);
+        return badRequest("mutability", `"${clip(pathText)}" is read-only.`);
       }
       ops.push({ op, path: path.value, ...(value !== undefined ? { value } : {}) });
       continue;
@@ -109,7 +109,7 @@ function expandPathless(kind: ResourceKind, op: PatchVerb, value: JsonObject): R
     if (resolved) {
       if (resolved.attribute.mutability === "readOnly" || resolved.sub?.mutability === "readOnly") {
         if (key.toLowerCase() === "id" || key.toLowerCase() === "meta") continue;
-        return badRequest("mutability", `"${key}" is read-only.`);
+        return badRequest("mutability", `"${clip(key)}" is read-only.`);
       }
       ops.push({ op, path: { text: key, ...resolved }, value: v });
       continue;
