@@ -42,16 +42,21 @@ export async function queryTxt(resolver: string, name: string, fetcher: typeof f
   url.searchParams.set("name", name);
   url.searchParams.set("type", "TXT");
   let body: unknown;
+  // The timeout ends with the lookup: a signal that aborts later would reject whatever still listens to it.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
   try {
     const response = await fetcher(url.toString(), {
       headers: { accept: "application/dns-json" },
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: timeout.signal,
     });
     if (!response.ok) return { kind: "failure", reason: `${url.host} answered HTTP ${response.status}` };
     body = await response.json();
   } catch (e) {
     const timedOut = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
     return { kind: "failure", reason: timedOut ? `${url.host} did not answer within ${timeoutMs} ms` : `${url.host} could not be reached` };
+  } finally {
+    clearTimeout(timer);
   }
   if (typeof body !== "object" || body === null || typeof (body as { Status?: unknown }).Status !== "number") {
     return { kind: "failure", reason: `${url.host} sent an answer that is not DNS JSON` };

@@ -1,13 +1,17 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, json, OPERATOR, send } from "../support/client";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 const unique = () => `op${crypto.randomUUID().slice(0, 8)}.example.com`;
 
 describe("operator API", () => {
   it("refuses requests without the operator token", async () => {
     for (const r of [
-      await call("/api/operator/organizations", { method: "POST", body: "{}" }),
+      await call("/api/operator/organizations", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }),
       await send("POST", "/api/operator/organizations", "wrong-token", { name: "x", domains: [] }),
       await send("GET", "/api/operator/organizations/any", "test-operator-token-but-longer"),
     ]) {
@@ -80,12 +84,17 @@ describe("operator API", () => {
     expect((await send("GET", "/api/operator/organizations/no-such-org", OPERATOR)).status).toBe(404);
   });
 
-  it("lets an expired SCIM token stop working", async () => {
+  it("lets an expired SCIM token stop working at its expiry", async () => {
     const org = await json(await send("POST", "/api/operator/organizations", OPERATOR, { name: "E", domains: [unique()] }));
-    const soon = new Date(Date.now() + 1500).toISOString();
-    const { token } = await json(await send("POST", `/api/operator/organizations/${org.id}/scim-tokens`, OPERATOR, { expiresAt: soon }));
+    // The Worker runs in the test's isolate and reads Date: the test sets the clock instead of waiting.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.now();
+    const expiresAt = new Date(start + 1500).toISOString();
+    const { token } = await json(await send("POST", `/api/operator/organizations/${org.id}/scim-tokens`, OPERATOR, { expiresAt }));
     expect((await send("GET", "/scim/v2/Users", token)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    vi.setSystemTime(start + 1499);
+    expect((await send("GET", "/scim/v2/Users", token)).status).toBe(200);
+    vi.setSystemTime(start + 1500);
     expect((await send("GET", "/scim/v2/Users", token)).status).toBe(401);
   });
 });

@@ -17,13 +17,18 @@ export function fakeWorld(): FakeWorld {
     calls.push(url.href);
     const handler = handlers.get(url.host);
     if (!handler) throw new TypeError(`network error: ${url.host} unreachable`);
-    // Like a real fetch, a request gives up when its signal aborts (timeouts).
+    // Like a real fetch, a request gives up when its signal aborts (timeouts) and stops listening once
+    // settled; a handler that throws rejects this request, never a stray promise.
     const signal = init?.signal;
-    const aborted = new Promise<never>((_, reject) => {
-      if (signal?.aborted) reject(signal.reason);
-      signal?.addEventListener("abort", () => reject(signal.reason));
+    if (signal?.aborted) throw signal.reason;
+    return new Promise<Response>((resolve, reject) => {
+      const onAbort = () => reject(signal!.reason);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      Promise.resolve()
+        .then(() => handler(url, init))
+        .then(resolve, reject)
+        .finally(() => signal?.removeEventListener("abort", onAbort));
     });
-    return Promise.race([handler(url, init), aborted]);
   }) as typeof fetch;
   return { fetch: fetcher, on: (host, handler) => handlers.set(host, handler), calls };
 }

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { entraUser, json, newOrganization, send } from "../support/client";
+import { watchWriterQueue } from "../reliability/writer-queue";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
@@ -58,6 +59,9 @@ describe("one write path per organization", () => {
   it("does not make one organization's writes wait for another's", async () => {
     const busy = await newOrganization();
     const quiet = await newOrganization();
+    const queue = await watchWriterQueue(busy.id);
+    // The busy organization's writer is held, so its 40 writes stay queued until the test lets them go.
+    const hold = await queue.holdAfter(0);
     let busyDone = 0;
     const busyWrites = Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
@@ -66,13 +70,12 @@ describe("one write path per organization", () => {
         return r.status;
       }),
     );
-    // Let the busy organization's queue fill up before the quiet one writes.
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await queue.joined(40);
     const quietWrite = await send("POST", "/scim/v2/Users", quiet.token, entraUser(`q@${quiet.domain}`));
-    const finishedBefore = busyDone;
     expect(quietWrite.status).toBe(201);
+    // The quiet organization's write finished while every busy write was still waiting.
+    expect(busyDone).toBe(0);
+    await hold.release();
     expect(await busyWrites).toEqual(Array(40).fill(201));
-    // The quiet organization's single write finished while most of the busy queue was still pending.
-    expect(finishedBefore).toBeLessThan(30);
   });
 });
