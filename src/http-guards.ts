@@ -19,7 +19,7 @@ function fromAnotherSite(c: Context): boolean {
   const origin = c.req.header("origin");
   if (origin !== undefined) return origin !== new URL(c.req.url).origin;
   // A form with neither header comes from a browser too old to say where it was: refuse rather than guess.
-  return site === undefined && FORM_TYPES.test(c.req.header("content-type") ?? "text/plain");
+  return FORM_TYPES.test(c.req.header("content-type") ?? "");
 }
 
 /**

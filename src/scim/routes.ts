@@ -32,9 +32,7 @@ export function canonicalScimUrl(url: URL): URL | undefined {
 export const scim = new Hono<AppEnv>()
   .route("/", discovery)
   .use("/Users/*", scimAuth)
-  .use("/Users", scimAuth)
   .use("/Groups/*", scimAuth)
-  .use("/Groups", scimAuth)
   .route("/Users", users)
   .route("/Groups", groups)
   .all("*", (c) => errorResponse({ status: 404, detail: `No SCIM endpoint ${c.req.method} ${new URL(c.req.url).pathname}.` }));

@@ -50,9 +50,12 @@ export async function checkHttpFile(domain: string, expected: string, fetcher: t
     reason: `the file could not be fetched from ${first} (it must answer 200 there, or redirect only to http://${domain}/ or https://${domain}/)`,
   };
   let url = first;
+  // One deadline for the whole check, cleared when it ends: no timer outlives the check.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
   try {
     for (let hop = 0; ; hop++) {
-      const response = await fetcher(url.toString(), { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+      const response = await fetcher(url.toString(), { redirect: "manual", signal: deadline.signal });
       if (response.status >= 300 && response.status < 400) {
         const location = response.headers.get("location");
         if (!location || hop >= MAX_REDIRECTS) return unfetched;
@@ -69,5 +72,7 @@ export async function checkHttpFile(domain: string, expected: string, fetcher: t
     }
   } catch {
     return unfetched;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -16,7 +16,10 @@ describe("per-organization request budget", () => {
     const user = await json(await send("POST", "/scim/v2/Users", noisy.token, entraUser(`u@${noisy.domain}`)));
     vi.setSystemTime(start + 10_000);
     // This project's budget is 40 requests per 10 seconds (wrangler.toml's is 1,000).
-    const answers = await Promise.all(Array.from({ length: 60 }, () => send("GET", `/scim/v2/Users/${user.id}`, noisy.token)));
+    // Lists and reads alike: each request costs one unit of the budget, however its route is mounted.
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => send("GET", i % 2 ? `/scim/v2/Users/${user.id}` : "/scim/v2/Users?count=1", noisy.token)),
+    );
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(40);
     expect(statuses.filter((s) => s === 429)).toHaveLength(20);
