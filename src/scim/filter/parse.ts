@@ -65,18 +65,26 @@ function nesting(filter: string): number {
   return max;
 }
 
-/** How many operators deep a parsed filter goes: `not (a and b)` is 3. */
-function depth(filter: Filter): number {
+/**
+ * How many operators deep a parsed filter goes (`not (a and b)` is 3), or undefined when the
+ * library built a malformed tree (it reads `a not b` as a "not" with two operands).
+ */
+function depth(filter: Filter | undefined): number | undefined {
+  if (!filter || typeof filter !== "object") return undefined;
+  const below = (children: (Filter | undefined)[]) => {
+    const depths = children.map(depth);
+    return depths.length > 0 && depths.every((d) => d !== undefined) ? 1 + Math.max(...(depths as number[])) : undefined;
+  };
   switch (filter.op) {
     case "and":
     case "or":
-      return 1 + Math.max(...filter.filters.map(depth));
+      return Array.isArray(filter.filters) ? below(filter.filters) : undefined;
     case "not":
-      return 1 + depth(filter.filter);
+      return below([filter.filter]);
     case "[]":
-      return 1 + depth(filter.valFilter);
+      return below([filter.valFilter]);
     default:
-      return 1;
+      return COMPARISONS.has(filter.op) || filter.op === "pr" ? 1 : undefined;
   }
 }
 
@@ -92,6 +100,8 @@ export function parseFilter(text: string): Result<Filter> {
     const reason = e instanceof Error ? e.message : "syntax error";
     return badRequest("invalidFilter", `The filter "${clip(text, 140)}" is not valid SCIM filter syntax (${clip(reason, 60)}).`);
   }
-  if (depth(filter) > MAX_DEPTH) return badRequest("invalidFilter", `The filter nests operators deeper than ${MAX_DEPTH} levels.`);
+  const levels = depth(filter);
+  if (levels === undefined) return badRequest("invalidFilter", `The filter "${clip(text, 140)}" is not valid SCIM filter syntax.`);
+  if (levels > MAX_DEPTH) return badRequest("invalidFilter", `The filter nests operators deeper than ${MAX_DEPTH} levels.`);
   return ok(filter);
 }
