@@ -1,10 +1,10 @@
 /** Builds the application: every area's router, one not-found and one error handler. */
 import { Hono } from "hono";
-import type { AppEnv } from "./app-env";
-import { jsonError } from "./http";
-import { limitBody, refuseCrossSite, requireJsonBody, safeAnswers } from "./http-guards";
+import type { AppEnv } from "./shared/app-env";
+import { jsonError } from "./shared/json-answers";
+import { limitBody, refuseCrossSite, requireJsonBody, safeAnswers } from "./shared/http-guards";
 import { accountRoutes } from "./account/routes";
-import { authorizeRoutes } from "./oauth/authorize-routes";
+import { authorizeRoutes } from "./ui/authorize-routes";
 import { oauthTokenRoutes } from "./oauth/token-routes";
 import { operator } from "./operator/routes";
 import { domainRoutes, organizationRoutes } from "./org/routes";

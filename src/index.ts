@@ -1,13 +1,13 @@
 /** Worker entry: HTTP through the app, the cron sweep, and the per-organization writer class. */
 import { app } from "./app";
-import { pruneCredentials } from "./auth/prune";
+import { pruneCredentials } from "./db/prune";
 import { pruneEvents } from "./monitor/retention";
 import { liveCheckDeps } from "./org/domains";
 import { canonicalScimUrl } from "./scim/routes";
 import { sweepDomains } from "./verify/sweep";
-import { keyWriter } from "./writer/stub";
+import { keyWriter } from "./writer/address";
 
-export { OrgWriter } from "./writer/org-writer";
+export { OrgWriter } from "./objects/org-writer";
 
 export default {
   fetch(request, env, ctx) {

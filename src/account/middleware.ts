@@ -2,8 +2,8 @@
 import { drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../app-env";
-import { jsonError } from "../http";
+import type { AppEnv } from "../shared/app-env";
+import { jsonError } from "../shared/json-answers";
 import { membershipOf } from "./membership";
 import { accountOfSession, presentedSession } from "./sessions";
 

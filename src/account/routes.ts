@@ -1,10 +1,10 @@
 /** Accounts, sessions and the invitations addressed to an account (contract section 2). */
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
-import type { AppEnv } from "../app-env";
-import { jsonError, readJsonObject } from "../http";
-import { acceptInvitation, declineInvitation, invitationsFor } from "../writer/invitations";
-import { accountWriter } from "../writer/stub";
+import type { AppEnv } from "../shared/app-env";
+import { jsonError, readJsonObject } from "../shared/json-answers";
+import { acceptInvitation, declineInvitation, invitationsFor } from "./invitations";
+import { accountWriter } from "../writer/address";
 import { requireAccount } from "./middleware";
 import { changePassword, clientOf, signIn, signUp } from "./sign-in";
 import { endOtherSessions, endSession, listSessions } from "./sessions";

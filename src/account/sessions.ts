@@ -3,7 +3,7 @@ import { and, desc, eq, gt, ne } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { newSecret, sha256Hex } from "../auth/secrets";
+import { newSecret, sha256Hex } from "../shared/secrets";
 import { bearerToken } from "../scim/auth";
 import { accounts, sessions, type AccountRow } from "../db/schema";
 

@@ -1,6 +1,6 @@
 /** OAuth access tokens: ES256 JWTs signed with the current key, verified locally against published keys. */
 import { errors, importJWK, jwtVerify, SignJWT, type CryptoKey as JoseKey, type JWTPayload } from "jose";
-import { keyWriter } from "../writer/stub";
+import { keyWriter } from "../writer/address";
 import { currentSigningKey, MAX_TOKEN_MINUTES, publicKey } from "./keys";
 
 export const SCOPE = "scim";

@@ -1,7 +1,7 @@
 /** OAuth client authentication (client_secret_basic and client_secret_post) and platform client registration. */
 import { and, eq, gt, isNull, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { newSecret, sha256Hex } from "../auth/secrets";
+import { newSecret, sha256Hex } from "../shared/secrets";
 import { oauthClients, oauthClientSecrets, type OAuthClientRow } from "../db/schema";
 
 export type ClientAuth =

@@ -2,10 +2,10 @@
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono, type Context } from "hono";
-import type { AppEnv } from "../app-env";
-import { sha256Hex } from "../auth/secrets";
+import type { AppEnv } from "../shared/app-env";
+import { sha256Hex } from "../shared/secrets";
 import { oauthCodes, oauthGrants, refreshTokens } from "../db/schema";
-import { orgWriter } from "../writer/stub";
+import { orgWriter } from "../writer/address";
 import { issueAccessToken, issuerOf, looksLikeJwt, SCOPE, verifyAccessToken } from "./access-tokens";
 import { authenticateClient } from "./clients";
 import { publicKeys } from "./keys";

@@ -5,8 +5,8 @@ import type { Membership } from "../account/membership";
 import { domains, type AccountRow, type DomainRow } from "../db/schema";
 import { checkDomain, resolversOf, type CheckDeps } from "../verify/check";
 import { normalizeDomain } from "../verify/domain-name";
-import { ownedBy, type Claimant } from "../writer/domains";
-import { accountWriter, domainWriter, orgWriter } from "../writer/stub";
+import { ownedBy, type Claimant } from "./claims";
+import { accountWriter, domainWriter, orgWriter } from "../writer/address";
 
 export type DomainAction<T> = { ok: true; value: T } | { ok: false; status: 400 | 403 | 404 | 409; error: string; message: string };
 

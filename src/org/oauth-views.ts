@@ -2,7 +2,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { accounts, oauthClients, oauthClientSecrets, oauthGrants } from "../db/schema";
-import { DEFAULT_SECRET_DAYS, MAX_SECRET_DAYS } from "../writer/oauth";
+import { DEFAULT_SECRET_DAYS, MAX_SECRET_DAYS } from "../oauth/grants";
 
 /** Active grants of an organization: which client, authorized by whom, when, last used. */
 export async function connectedApps(db: D1Database, orgId: string) {

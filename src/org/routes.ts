@@ -1,22 +1,22 @@
 /** Organization Center API: domains and the caller's organization (contract section 2). */
 import { Hono, type Context } from "hono";
 import { requireAccount, requireAdmin } from "../account/middleware";
-import type { AppEnv } from "../app-env";
-import { jsonError, readJsonObject } from "../http";
-import { orgWriter } from "../writer/stub";
+import type { AppEnv } from "../shared/app-env";
+import { jsonError, readJsonObject } from "../shared/json-answers";
+import { orgWriter } from "../writer/address";
 import { domainView } from "./domain-view";
 import { claim, findDomain, listDomains, verifyNow, withdraw, type DomainAction } from "./domains";
 import { listScimTokens, readTokenRequest } from "./scim-tokens";
 import { eventsCsv, listEvents, readEventQuery } from "../monitor/events";
 import { provisioningSummary } from "../monitor/summary";
-import { MAX_SECRET_DAYS } from "../writer/oauth";
+import { MAX_SECRET_DAYS } from "../oauth/grants";
 import { connectedApps, readSecretDays, scimClients } from "./oauth-views";
 import { readSettings } from "./settings";
 import { organizationView } from "./view";
 import { drizzle } from "drizzle-orm/d1";
 import { isEmail } from "../account/sign-in";
-import { invitationView, organizationInvitations } from "../writer/invitations";
-import type { Permission } from "../writer/admins";
+import { invitationView, organizationInvitations } from "../account/invitations";
+import type { Permission } from "./admins";
 
 const isPermission = (value: unknown): value is Permission => value === "read" || value === "read-write";
 

@@ -2,8 +2,8 @@
 import { and, eq, gt, isNull, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../app-env";
-import { sha256Hex } from "../auth/secrets";
+import type { AppEnv } from "../shared/app-env";
+import { sha256Hex } from "../shared/secrets";
 import { scimTokens } from "../db/schema";
 import { looksLikeJwt, verifyAccessToken } from "../oauth/access-tokens";
 import { grantStanding } from "../oauth/grant-check";

@@ -1,6 +1,6 @@
 /** Discovery endpoints (RFC 7644 section 4): ServiceProviderConfig, ResourceTypes, Schemas. */
 import { Hono } from "hono";
-import type { AppEnv } from "../app-env";
+import type { AppEnv } from "../shared/app-env";
 import { errorResponse, scimJson } from "./errors";
 import { MAX_RESULTS } from "./list";
 import { allSchemas, CORE_GROUP, CORE_USER, ENTERPRISE_USER, LIST_RESPONSE, type Attribute, type ResourceSchema } from "./schemas";

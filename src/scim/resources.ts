@@ -2,10 +2,10 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
-import type { AppEnv } from "../app-env";
-import { orgWriter } from "../writer/stub";
+import type { AppEnv } from "../shared/app-env";
+import { orgWriter } from "../writer/address";
 import type { GroupRow, UserRow } from "../db/schema";
-import type { FailedRequest, ScimWrite, ScimWriteResult } from "../writer/commands";
+import type { FailedRequest, ScimWrite, ScimWriteResult } from "./writes/commands";
 import type { JsonObject } from "./attributes";
 import { MAX_PAYLOAD_BYTES, scimBase } from "./discovery";
 import { clip, errorResponse, scimJson, type ScimError } from "./errors";

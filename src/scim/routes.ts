@@ -1,6 +1,6 @@
 /** The SCIM service at /scim/v2. */
 import { Hono } from "hono";
-import type { AppEnv } from "../app-env";
+import type { AppEnv } from "../shared/app-env";
 import { scimAuth } from "./auth";
 import { discovery } from "./discovery";
 import { errorResponse } from "./errors";

@@ -2,8 +2,8 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../app-env";
-import { newSecret, secretsEqual } from "../auth/secrets";
+import type { AppEnv } from "../shared/app-env";
+import { newSecret, secretsEqual } from "../shared/secrets";
 
 const CSRF_COOKIE = "edge_scim_csrf";
 export const CSRF_FIELD = "_csrf";

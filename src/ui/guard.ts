@@ -1,7 +1,7 @@
 /** What every page gets: security headers (CSP with frame-ancestors 'none') and CSRF checks on forms. */
 import type { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppEnv } from "../app-env";
+import type { AppEnv } from "../shared/app-env";
 import { verifyCsrf } from "./csrf";
 
 // Pages share the root with the APIs, so the page middleware names the pages' paths only.

@@ -2,7 +2,7 @@
 import { and, asc, eq, lte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { domains } from "../db/schema";
-import { domainWriter } from "../writer/stub";
+import { domainWriter } from "../writer/address";
 import { checkDomain, type CheckDeps } from "./check";
 
 // Each check makes one request per resolver plus up to four for the HTTP file: stay well under

@@ -1,8 +1,8 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { pruneCredentials, pruneQueries } from "../../src/auth/prune";
-import { sha256Hex } from "../../src/auth/secrets";
+import { pruneCredentials, pruneQueries } from "../../src/db/prune";
+import { sha256Hex } from "../../src/shared/secrets";
 import worker from "../../src/index";
 import { newAccount } from "../support/client";
 import { authorize, authorizeQuery, codeOf, ENTRA_REDIRECT, registerClient, token } from "../support/oauth";

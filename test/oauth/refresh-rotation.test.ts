@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { sha256Hex } from "../../src/auth/secrets";
+import { sha256Hex } from "../../src/shared/secrets";
 import { refreshGraceSeconds } from "../../src/oauth/token-routes";
-import { REFRESH_IDLE_DAYS } from "../../src/writer/oauth";
-import { orgWriter } from "../../src/writer/stub";
+import { REFRESH_IDLE_DAYS } from "../../src/oauth/grants";
+import { orgWriter } from "../../src/writer/address";
 import { send } from "../support/client";
 import { authorize, authorizeQuery, codeOf, ENTRA_REDIRECT, registerClient, token } from "../support/oauth";
 import { verifiedAdmin } from "../support/world";

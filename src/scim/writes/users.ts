@@ -1,11 +1,11 @@
 /** User writes: validation against stored state, then the statements that carry them out. */
 import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { users, type UserRow } from "../db/schema";
-import { clip, type Result } from "../scim/errors";
-import { applyPatch } from "../scim/patch/apply";
-import { readPatchRequest } from "../scim/patch/operations";
-import { findUser } from "../scim/users/read";
+import { users, type UserRow } from "../../db/schema";
+import { clip, type Result } from "../errors";
+import { applyPatch } from "../patch/apply";
+import { readPatchRequest } from "../patch/operations";
+import { findUser } from "../users/read";
 import {
   readUserDocument,
   userDocument,
@@ -13,7 +13,7 @@ import {
   validateUserDocument,
   type UserDocument,
   type UserFields,
-} from "../scim/users/document";
+} from "../users/document";
 import type { ParsedWrite, ScimWrite } from "./commands";
 import { leaveAllGroups } from "./groups";
 import { checkUserNameDomain, checkVersion, notFound, refused, type EventFields, type Outcome, type WriteContext } from "./context";

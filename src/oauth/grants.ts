@@ -1,9 +1,9 @@
 /** OAuth state changes of an organization: clients and secrets, grants, codes, refresh-token rotation. */
 import { and, eq, isNull } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { newSecret, sha256Hex } from "../auth/secrets";
+import { newSecret, sha256Hex } from "../shared/secrets";
 import { oauthClients, oauthClientSecrets, oauthCodes, oauthGrants, orgAdmins, refreshTokens, type OAuthGrantRow } from "../db/schema";
-import { audit } from "./audit";
+import { audit } from "../db/audit";
 
 type RefreshTokenRow = typeof refreshTokens.$inferSelect;
 

@@ -4,13 +4,13 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { groupMembers, groups, users, type GroupRow } from "../db/schema";
-import type { JsonObject } from "../scim/attributes";
-import { badRequest, clip, ok, type Result, type ScimError } from "../scim/errors";
-import { groupDocument, readGroupDocument, validateGroupDocument, type GroupDocument, type MemberRef } from "../scim/groups/document";
-import { findGroup } from "../scim/groups/read";
-import { applyPatch, type MemberChange } from "../scim/patch/apply";
-import { readPatchRequest } from "../scim/patch/operations";
+import { groupMembers, groups, users, type GroupRow } from "../../db/schema";
+import type { JsonObject } from "../attributes";
+import { badRequest, clip, ok, type Result, type ScimError } from "../errors";
+import { groupDocument, readGroupDocument, validateGroupDocument, type GroupDocument, type MemberRef } from "../groups/document";
+import { findGroup } from "../groups/read";
+import { applyPatch, type MemberChange } from "../patch/apply";
+import { readPatchRequest } from "../patch/operations";
 import type { ParsedWrite, ScimWrite } from "./commands";
 import { checkVersion, notFound, refused, type EventFields, type Outcome, type WriteContext } from "./context";
 

@@ -1,6 +1,6 @@
 /** The Hono environment every router shares. */
-import type { Membership } from "./account/membership";
-import type { AccountRow } from "./db/schema";
+import type { Membership } from "../account/membership";
+import type { AccountRow } from "../db/schema";
 
 export interface AppEnv {
   Bindings: Env;

@@ -6,8 +6,8 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import { accounts, domains, invitations, orgAdmins, organizations, type InvitationRow } from "../db/schema";
-import { audit } from "./audit";
-import type { Permission } from "./admins";
+import { audit } from "../db/audit";
+import type { Permission } from "../org/admins";
 
 export const INVITATION_DAYS = 7;
 

@@ -3,12 +3,12 @@ import { Hono, type Context } from "hono";
 import { authenticate } from "../account/middleware";
 import { clientOf, signIn, waitMessage } from "../account/sign-in";
 import { sessionCookie, setSessionCookie } from "../account/sessions";
-import type { AppEnv } from "../app-env";
-import { csrfToken } from "../ui/csrf";
-import { ConsentPage, IdentifierPage, PasswordPage, StopPage } from "../ui/oauth-pages";
-import { orgWriter } from "../writer/stub";
-import { issuerOf } from "./access-tokens";
-import { checkAuthorizationRequest, redirectTo, type AuthorizationRequest } from "./authorize";
+import type { AppEnv } from "../shared/app-env";
+import { csrfToken } from "./csrf";
+import { ConsentPage, IdentifierPage, PasswordPage, StopPage } from "./oauth-pages";
+import { orgWriter } from "../writer/address";
+import { issuerOf } from "../oauth/access-tokens";
+import { checkAuthorizationRequest, redirectTo, type AuthorizationRequest } from "../oauth/authorize";
 
 type Ctx = Context<AppEnv>;
 

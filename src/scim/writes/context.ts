@@ -2,10 +2,10 @@
 import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { domains, organizations } from "../db/schema";
-import { badRequest, fail, ok, type Result, type ScimError } from "../scim/errors";
-import { ifMatchAllows } from "../scim/meta";
-import { normalizeDomain } from "../verify/domain-name";
+import { domains, organizations } from "../../db/schema";
+import { badRequest, fail, ok, type Result, type ScimError } from "../errors";
+import { ifMatchAllows } from "../meta";
+import { normalizeDomain } from "../../verify/domain-name";
 import type { ScimWriteResult } from "./commands";
 
 export interface WriteContext {

@@ -1,7 +1,7 @@
 /** Organization changes by its admins: name, settings, admins. Each is audited. */
 import { and, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { audit } from "./audit";
+import { audit } from "../db/audit";
 import { orgAdmins, organizations, type OrgSettings } from "../db/schema";
 
 export type Permission = "read" | "read-write";

@@ -1,6 +1,6 @@
 /** What the Worker asks an organization's writer to do, and what it answers. */
-import type { GroupRow, UserRow } from "../db/schema";
-import type { ScimError } from "../scim/errors";
+import type { GroupRow, UserRow } from "../../db/schema";
+import type { ScimError } from "../errors";
 
 /** The HTTP request a write or failure came from, for the provisioning log. */
 export interface RequestInfo {

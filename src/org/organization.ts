@@ -1,10 +1,10 @@
 /** Organization-level writes: creating an organization, issuing and revoking SCIM tokens. Every change is audited. */
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { domains, organizations, scimTokens, type OrgSettings } from "../db/schema";
-import { newSecret, sha256Hex } from "../auth/secrets";
+import { newSecret, sha256Hex } from "../shared/secrets";
 import { isUniqueViolation } from "../db/errors";
-import { audit } from "./audit";
-import type { WriteContext } from "./context";
+import { audit } from "../db/audit";
+import type { WriteContext } from "../scim/writes/context";
 
 export interface NewOrganization {
   name: string;

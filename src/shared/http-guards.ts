@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app-env";
-import { jsonError } from "./http";
+import { jsonError } from "./json-answers";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 

@@ -6,16 +6,16 @@ import { isUniqueViolation } from "../db/errors";
 import { provisioningEvents, type DomainRow, type OrgSettings } from "../db/schema";
 import { rotateSigningKeys } from "../oauth/keys";
 import type { CheckResult } from "../verify/check";
-import { removeAdmin, setAdminPermission, updateOrganization, type AdminResult, type Permission } from "./admins";
-import { acceptInvitation, declineInvitation, inviteAdmin, revokeInvitation, type Acceptance, type InviteResult } from "./invitations";
-import { addClientSecret, authorizeCode, createOrgClient, redeemCode, removeClientSecret, revokeGrant, rotateRefresh, touchGrant } from "./oauth";
-import { claimDomain, settleDomain, withdrawClaim, type Claimant, type ClaimResult, type WithdrawResult } from "./domains";
+import { removeAdmin, setAdminPermission, updateOrganization, type AdminResult, type Permission } from "../org/admins";
+import { acceptInvitation, declineInvitation, inviteAdmin, revokeInvitation, type Acceptance, type InviteResult } from "../account/invitations";
+import { addClientSecret, authorizeCode, createOrgClient, redeemCode, removeClientSecret, revokeGrant, rotateRefresh, touchGrant } from "../oauth/grants";
+import { claimDomain, settleDomain, withdrawClaim, type Claimant, type ClaimResult, type WithdrawResult } from "../org/claims";
 import type { ScimError } from "../scim/errors";
-import type { FailedRequest, ParsedWrite, RequestInfo, ScimWrite, ScimWriteResult } from "./commands";
-import { loadPolicy, refused, type EventFields, type OrgPolicy, type Outcome, type WriteContext } from "./context";
-import { createGroup, deleteGroup, patchGroup, replaceGroup } from "./groups";
-import { createOrganization, createScimToken, revokeScimToken, type NewOrganization, type OrgResult } from "./organization";
-import { createUser, deleteUser, patchUser, replaceUser } from "./users";
+import type { FailedRequest, ParsedWrite, RequestInfo, ScimWrite, ScimWriteResult } from "../scim/writes/commands";
+import { loadPolicy, refused, type EventFields, type OrgPolicy, type Outcome, type WriteContext } from "../scim/writes/context";
+import { createGroup, deleteGroup, patchGroup, replaceGroup } from "../scim/writes/groups";
+import { createOrganization, createScimToken, revokeScimToken, type NewOrganization, type OrgResult } from "../org/organization";
+import { createUser, deleteUser, patchUser, replaceUser } from "../scim/writes/users";
 
 const handlers: { [K in ScimWrite["kind"]]: (ctx: WriteContext, cmd: ParsedWrite<Extract<ScimWrite, { kind: K }>>) => Promise<Outcome> } = {
   createUser,

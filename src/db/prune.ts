@@ -1,7 +1,7 @@
 /** The cron's pruning of spent credentials and sign-in records, a bounded batch per table per run. */
 import { sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect, type SQLiteTable } from "drizzle-orm/sqlite-core";
-import { invitations, loginFailures, oauthCodes, refreshTokens, sessions } from "../db/schema";
+import { invitations, loginFailures, oauthCodes, refreshTokens, sessions } from "./schema";
 
 const DAY = 86400_000;
 // Rows per table per run; the cron runs every five minutes, so a backlog drains within hours.

@@ -2,7 +2,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { isUniqueViolation } from "../db/errors";
-import { audit } from "./audit";
+import { audit } from "../db/audit";
 import { domains, orgAdmins, organizations, type DomainRow } from "../db/schema";
 import type { CheckResult } from "../verify/check";
 import { expiryOf, nextCheckAt } from "../verify/schedule";
