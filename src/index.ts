@@ -5,9 +5,11 @@ import { pruneEvents } from "./monitor/retention";
 import { liveCheckDeps } from "./org/domains";
 import { canonicalScimUrl } from "./scim/routes";
 import { sweepDomains } from "./verify/sweep";
-import { keyWriter } from "./writer/address";
+import { signingKeyWriter } from "./writer/address";
 
+export { AccountWriter } from "./objects/account-writer";
 export { OrgWriter } from "./objects/org-writer";
+export { SigningKeyWriter } from "./objects/signing-key-writer";
 
 export default {
   fetch(request, env, ctx) {
@@ -18,7 +20,7 @@ export default {
     const now = new Date(controller.scheduledTime);
     // Each duty runs even when another fails.
     const duties = {
-      signingKeys: () => keyWriter(env).rotateSigningKeys(now.getTime()),
+      signingKeys: () => signingKeyWriter(env).rotateSigningKeys(now.getTime()),
       domains: () => sweepDomains(env, liveCheckDeps(env), now),
       prunedEvents: () => pruneEvents(env, now),
       prunedCredentials: () => pruneCredentials(env, now),

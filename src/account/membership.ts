@@ -3,6 +3,9 @@ import { eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { orgAdmins, organizations } from "../db/schema";
 
+/** What an admin may do: read only, or read and change. */
+export type Permission = "read" | "read-write";
+
 export interface Membership {
   orgId: string;
   orgName: string;

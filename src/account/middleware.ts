@@ -2,13 +2,25 @@
 import { drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../shared/app-env";
+import type { AccountRow } from "../db/schema";
+import type { With } from "../shared/app-env";
 import { jsonError } from "../shared/json-answers";
-import { membershipOf } from "./membership";
+import { membershipOf, type Membership } from "./membership";
 import { accountOfSession, presentedSession } from "./sessions";
 
+/** What session authentication sets: the account, its session, and the organization it administers if any. */
+export interface AccountVariables {
+  account: AccountRow;
+  sessionId: string;
+  membership: Membership | null;
+}
+export type AccountEnv = With<AccountVariables>;
+
+/** What `requireAdmin` adds: the caller's admin role, which it has for certain. */
+export type AdminEnv = With<AccountVariables & { admin: Membership }>;
+
 /** Looks up a session token; when it is live, sets the account, its session and its membership. */
-export async function authenticate(c: Context<AppEnv>, token: string): Promise<boolean> {
+export async function authenticate(c: Context<AccountEnv>, token: string): Promise<boolean> {
   const db = drizzle(c.env.DB);
   const found = await accountOfSession(db, token, new Date());
   if (!found) return false;
@@ -19,7 +31,7 @@ export async function authenticate(c: Context<AppEnv>, token: string): Promise<b
 }
 
 /** Requires a live session (Bearer or cookie) on an API route; cross-site changes were refused before (http-guards). */
-export const requireAccount = createMiddleware<AppEnv>(async (c, next) => {
+export const requireAccount = createMiddleware<AccountEnv>(async (c, next) => {
   const presented = presentedSession(c);
   if (!presented) return jsonError(401, "unauthorized", "Sign in first: a session token is required.", { "www-authenticate": "Bearer" });
   if (!(await authenticate(c, presented.token))) {
@@ -30,11 +42,12 @@ export const requireAccount = createMiddleware<AppEnv>(async (c, next) => {
 
 /** Requires the caller to administer an organization; with "read-write", to be allowed to change it. */
 export const requireAdmin = (permission: "read" | "read-write") =>
-  createMiddleware<AppEnv>(async (c, next) => {
+  createMiddleware<AdminEnv>(async (c, next) => {
     const membership = c.var.membership;
     if (!membership) return jsonError(404, "no_organization", "Your account does not administer an organization yet: verify your domain first.");
     if (permission === "read-write" && membership.permission !== "read-write") {
       return jsonError(403, "read_only", "Your admin role has read permission only; this change needs read & write.");
     }
+    c.set("admin", membership);
     await next();
   });

@@ -4,7 +4,7 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { newSecret, sha256Hex } from "../shared/secrets";
-import { bearerToken } from "../scim/auth";
+import { bearerToken } from "../shared/bearer-token";
 import { accounts, sessions, type AccountRow } from "../db/schema";
 
 const SESSION_SECONDS = 12 * 60 * 60;

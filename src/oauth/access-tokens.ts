@@ -1,6 +1,6 @@
 /** OAuth access tokens: ES256 JWTs signed with the current key, verified locally against published keys. */
 import { errors, importJWK, jwtVerify, SignJWT, type CryptoKey as JoseKey, type JWTPayload } from "jose";
-import { keyWriter } from "../writer/address";
+import { signingKeyWriter } from "../writer/address";
 import { currentSigningKey, MAX_TOKEN_MINUTES, publicKey } from "./keys";
 
 export const SCOPE = "scim";
@@ -30,7 +30,7 @@ export async function issueAccessToken(env: Env, url: string, subject: string, c
   const now = new Date();
   let key = await currentSigningKey(env.DB, env.KEY_ENCRYPTION_SECRET, now);
   if (!key) {
-    await keyWriter(env).rotateSigningKeys(now.getTime());
+    await signingKeyWriter(env).rotateSigningKeys(now.getTime());
     key = await currentSigningKey(env.DB, env.KEY_ENCRYPTION_SECRET, now);
   }
   const expiresIn = tokenMinutes(env) * 60;

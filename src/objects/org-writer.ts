@@ -1,67 +1,25 @@
-/** The per-organization Durable Object: the one path through which an organization's data changes. */
-import { DurableObject } from "cloudflare:workers";
-import type { BatchItem } from "drizzle-orm/batch";
-import { drizzle } from "drizzle-orm/d1";
-import { isUniqueViolation } from "../db/errors";
-import { provisioningEvents, type DomainRow, type OrgSettings } from "../db/schema";
-import { rotateSigningKeys } from "../oauth/keys";
-import type { CheckResult } from "../verify/check";
-import { removeAdmin, setAdminPermission, updateOrganization, type AdminResult, type Permission } from "../org/admins";
-import { acceptInvitation, declineInvitation, inviteAdmin, revokeInvitation, type Acceptance, type InviteResult } from "../account/invitations";
+/** An organization's writer (one per organization): the one path through which its data changes. */
+import type { OrgSettings } from "../db/schema";
+import type { Permission } from "../account/membership";
+import { removeAdmin, setAdminPermission, updateOrganization, type AdminResult } from "../org/admins";
+import { inviteAdmin, revokeInvitation, type InviteResult } from "../org/invitations";
 import { addClientSecret, authorizeCode, createOrgClient, redeemCode, removeClientSecret, revokeGrant, rotateRefresh, touchGrant } from "../oauth/grants";
-import { claimDomain, settleDomain, withdrawClaim, type Claimant, type ClaimResult, type WithdrawResult } from "../org/claims";
-import type { ScimError } from "../scim/errors";
-import type { FailedRequest, ParsedWrite, RequestInfo, ScimWrite, ScimWriteResult } from "../scim/writes/commands";
-import { loadPolicy, refused, type EventFields, type OrgPolicy, type Outcome, type WriteContext } from "../scim/writes/context";
-import { createGroup, deleteGroup, patchGroup, replaceGroup } from "../scim/writes/groups";
+import type { FailedRequest, RequestInfo, ScimWrite, ScimWriteResult } from "../scim/writes/commands";
+import { carryOut, PolicyCache, recordFailure, writeContext } from "../scim/writes/commit";
 import { createOrganization, createScimToken, revokeScimToken, type NewOrganization, type OrgResult } from "../org/organization";
-import { createUser, deleteUser, patchUser, replaceUser } from "../scim/writes/users";
+import { ClaimsWriter } from "./claims-writer";
 
-const handlers: { [K in ScimWrite["kind"]]: (ctx: WriteContext, cmd: ParsedWrite<Extract<ScimWrite, { kind: K }>>) => Promise<Outcome> } = {
-  createUser,
-  replaceUser,
-  patchUser,
-  deleteUser,
-  createGroup,
-  replaceGroup,
-  patchGroup,
-  deleteGroup,
-};
+export class OrgWriter extends ClaimsWriter {
+  // The userName policy SCIM writes check, cached between the changes that could alter it.
+  private readonly policies = new PolicyCache();
 
-
-/** Which uniqueness a refused write ran into, in words the admin can act on. */
-function conflictDetail(outcome: Outcome): string {
-  const { result } = outcome;
-  if (result.ok && result.user) return `userName "${result.user.userName}" is already taken in this organization.`;
-  if (result.ok && result.group) return `A group named "${result.group.displayName}" already exists in this organization.`;
-  return "The write conflicts with an existing resource.";
-}
-
-export class OrgWriter extends DurableObject<Env> {
-  private readonly db = drizzle(this.env.DB);
-  // D1 calls release the input gate, so writes are queued here explicitly, one at a time.
-  private tail: Promise<unknown> = Promise.resolve();
-
-  private serialize<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(work, work);
-    this.tail = run.catch(() => undefined);
-    return run;
+  private context(orgId: string) {
+    return writeContext(this.db, orgId, this.policies);
   }
 
-  // Organizations' userName policies, read once and dropped whenever anything could change them.
-  private policies = new Map<string, Promise<OrgPolicy>>();
-
-  private context(orgId: string): WriteContext {
-    const policy = () => {
-      let cached = this.policies.get(orgId);
-      if (!cached) {
-        cached = loadPolicy(this.db, orgId);
-        cached.catch(() => this.policies.delete(orgId));
-        this.policies.set(orgId, cached);
-      }
-      return cached;
-    };
-    return { db: this.db, orgId, now: new Date().toISOString(), policy };
+  /** Domains (claims and their verification) shape the userName policy. */
+  protected override claimsChanged(): void {
+    this.policies.clear();
   }
 
   /** Runs an organization-level change, then forgets cached policies. */
@@ -77,55 +35,12 @@ export class OrgWriter extends DurableObject<Env> {
 
   /** Carries out one SCIM write for `orgId` and logs it, atomically. */
   scim(orgId: string, request: RequestInfo, write: ScimWrite): Promise<ScimWriteResult> {
-    return this.serialize(async () => {
-      const ctx = this.context(orgId);
-      const outcome = await this.decide(ctx, write);
-      const status = outcome.result.ok ? outcome.result.status : outcome.result.error.status;
-      const detail = outcome.result.ok ? null : outcome.result.error.detail;
-      const log = this.logEntry(ctx, request, outcome.event, status, detail);
-      try {
-        await this.db.batch([log, ...outcome.statements] as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-        return outcome.result;
-      } catch (e) {
-        if (!isUniqueViolation(e)) console.error(`write ${write.kind} for ${orgId} failed`, e);
-        const error: ScimError = isUniqueViolation(e)
-          ? { status: 409, scimType: "uniqueness", detail: conflictDetail(outcome) }
-          : { status: 503, detail: "The write could not be stored; nothing was changed. Retry later." };
-        // A create that did not happen has no resource to point at.
-        const event = write.kind.startsWith("create") ? { ...outcome.event, resourceId: null } : outcome.event;
-        await this.db.batch([this.logEntry(ctx, request, event, error.status, error.detail)]).catch(() => undefined);
-        return { ok: false, error, ...(error.status === 503 ? { retryAfterSeconds: 5 } : {}) };
-      }
-    });
-  }
-
-  /** Parses the body and lets the write's handler decide; unparseable JSON is a 400 like any other refusal. */
-  private async decide(ctx: WriteContext, write: ScimWrite): Promise<Outcome> {
-    const handler = handlers[write.kind] as (ctx: WriteContext, cmd: ParsedWrite) => Promise<Outcome>;
-    if (!("body" in write)) return handler(ctx, write);
-    let body: unknown;
-    try {
-      body = JSON.parse(write.body);
-    } catch {
-      const resourceType = write.kind.endsWith("User") ? "User" : "Group";
-      const operation = write.kind.startsWith("create") ? "create" : "update";
-      const id = "id" in write ? write.id : null;
-      return refused(
-        { status: 400, scimType: "invalidSyntax", detail: "The request body is not valid JSON." },
-        { operation, resourceType, resourceId: id, externalId: null },
-      );
-    }
-    return handler(ctx, { ...write, body });
+    return this.serialize(() => carryOut(this.context(orgId), request, write));
   }
 
   /** Logs a SCIM request the Worker refused on its own. */
   recordFailure(orgId: string, request: RequestInfo, failure: FailedRequest): Promise<void> {
-    return this.serialize(async () => {
-      const ctx = this.context(orgId);
-      const { operation, resourceType, resourceId } = failure;
-      const entry = this.logEntry(ctx, request, { operation, resourceType, resourceId, externalId: null }, failure.status, failure.detail);
-      await this.db.batch([entry]);
-    });
+    return this.serialize(() => recordFailure(this.context(orgId), request, failure));
   }
 
   /** Creates the organization this object writes for. */
@@ -143,24 +58,9 @@ export class OrgWriter extends DurableObject<Env> {
     return this.serialize(() => revokeScimToken(this.context(orgId), tokenId, actor));
   }
 
-  /** Claims a domain for an account or its organization. */
-  claimDomain(claimant: Claimant, domain: string, now: number): Promise<ClaimResult> {
-    return this.changeOrganization(() => claimDomain(this.db, claimant, domain, new Date(now)));
-  }
-
-  /** Applies a verification check (or only the expiry rule) to a pending claim. */
-  settleDomain(domainId: string, check: CheckResult | null, now: number): Promise<DomainRow | undefined> {
-    return this.changeOrganization(() => settleDomain(this.db, domainId, check, new Date(now)));
-  }
-
   /** Renames the organization or changes its settings. */
   updateOrganization(orgId: string, change: { name?: string; settings?: OrgSettings }, actor: string): Promise<void> {
     return this.changeOrganization(() => updateOrganization(this.db, orgId, change, actor, new Date()));
-  }
-
-  /** Withdraws a pending or expired claim of this claimant. */
-  withdrawClaim(claimant: Claimant, domain: string, now: number): Promise<WithdrawResult> {
-    return this.serialize(() => withdrawClaim(this.db, claimant, domain, new Date(now)));
   }
 
   /** Invites an e-mail to administer the organization (or renews its open invitation). */
@@ -171,16 +71,6 @@ export class OrgWriter extends DurableObject<Env> {
   /** Withdraws an open invitation. */
   revokeInvitation(orgId: string, invitationId: string, actor: string, now: number): Promise<boolean> {
     return this.serialize(() => revokeInvitation(this.db, orgId, invitationId, actor, new Date(now)));
-  }
-
-  /** Accepts an invitation for this account (the account's writer, serialized with its own claims). */
-  acceptInvitation(account: { id: string; emailKey: string }, invitationId: string, now: number): Promise<Acceptance> {
-    return this.serialize(() => acceptInvitation(this.env.DB, account, invitationId, new Date(now)));
-  }
-
-  /** Declines an invitation addressed to this account. */
-  declineInvitation(account: { id: string; emailKey: string }, invitationId: string, now: number): Promise<boolean> {
-    return this.serialize(() => declineInvitation(this.db, account, invitationId, new Date(now)));
   }
 
   /** Changes an existing admin's permission (never the last one with read & write permission). */
@@ -231,26 +121,5 @@ export class OrgWriter extends DurableObject<Env> {
   /** Marks a grant used. */
   touchGrant(grantId: string) {
     return this.serialize(() => touchGrant(this.db, grantId, new Date()));
-  }
-
-  /** Rotates the access-token signing keys (this object is the key writer). */
-  rotateSigningKeys(now: number): Promise<void> {
-    return this.serialize(() => rotateSigningKeys(this.env.DB, this.env.KEY_ENCRYPTION_SECRET, new Date(now)));
-  }
-
-  private logEntry(ctx: WriteContext, request: RequestInfo, fields: EventFields, status: number, detail: string | null) {
-    return this.db.insert(provisioningEvents).values({
-      orgId: ctx.orgId,
-      at: ctx.now,
-      method: request.method,
-      path: request.path,
-      operation: fields.operation,
-      resourceType: fields.resourceType,
-      resourceId: fields.resourceId,
-      externalId: fields.externalId,
-      status,
-      latencyMs: Math.max(0, Date.now() - request.startedAt),
-      errorDetail: detail,
-    });
   }
 }

@@ -12,7 +12,7 @@ import { readSettings } from "../org/settings";
 import { listScimTokens, readTokenRequest } from "../org/scim-tokens";
 import { organizationView } from "../org/view";
 import { isRegistrableRedirect, registerPlatformClient } from "../oauth/clients";
-import { bearerToken } from "../scim/auth";
+import { bearerToken } from "../shared/bearer-token";
 import { normalizeDomain } from "../verify/domain-name";
 
 const ACTOR = "operator";

@@ -2,9 +2,9 @@
 import { and, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { audit } from "../db/audit";
+import type { Permission } from "../account/membership";
 import { orgAdmins, organizations, type OrgSettings } from "../db/schema";
 
-export type Permission = "read" | "read-write";
 export type AdminResult = { ok: true } | { ok: false; status: 404 | 409; detail: string };
 
 

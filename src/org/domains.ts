@@ -6,7 +6,7 @@ import { domains, type AccountRow, type DomainRow } from "../db/schema";
 import { checkDomain, resolversOf, type CheckDeps } from "../verify/check";
 import { normalizeDomain } from "../verify/domain-name";
 import { ownedBy, type Claimant } from "./claims";
-import { accountWriter, domainWriter, orgWriter } from "../writer/address";
+import { accountWriter, claimWriter, orgWriter } from "../writer/address";
 
 export type DomainAction<T> = { ok: true; value: T } | { ok: false; status: 400 | 403 | 404 | 409; error: string; message: string };
 
@@ -64,7 +64,7 @@ export async function verifyNow(env: Env, account: AccountRow, membership: Membe
   if (membership?.permission === "read") return failure(403, "read_only", "Your admin role has read permission only; verifying needs read & write.");
   if (row.status !== "pending") return { ok: true, value: row };
   const check = Date.now() >= Date.parse(row.expiresAt ?? "") ? null : await checkDomain(row.domain, row.verificationCode ?? "", deps);
-  const settled = await domainWriter(env, row).settleDomain(row.id, check, Date.now());
+  const settled = await claimWriter(env, row).settleDomain(row.id, check, Date.now());
   return settled ? { ok: true, value: settled } : failure(404, "not_found", `You have no claim for ${name}.`);
 }
 
@@ -73,6 +73,6 @@ export async function withdraw(env: Env, account: AccountRow, membership: Member
   const row = await findDomain(env, account, membership, name);
   if (!row) return failure(404, "not_found", `You have no claim for ${name}.`);
   if (membership?.permission === "read") return failure(403, "read_only", "Your admin role has read permission only; withdrawing a claim needs read & write.");
-  const result = await domainWriter(env, row).withdrawClaim(claimantOf(account, membership), row.domain, Date.now());
+  const result = await claimWriter(env, row).withdrawClaim(claimantOf(account, membership), row.domain, Date.now());
   return result.ok ? { ok: true, value: true } : failure(result.status, result.status === 404 ? "not_found" : "verified", result.detail);
 }

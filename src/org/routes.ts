@@ -1,6 +1,7 @@
 /** Organization Center API: domains and the caller's organization (contract section 2). */
 import { Hono, type Context } from "hono";
-import { requireAccount, requireAdmin } from "../account/middleware";
+import { requireAccount, requireAdmin, type AccountEnv, type AccountVariables, type AdminEnv } from "../account/middleware";
+import type { Membership } from "../account/membership";
 import type { AppEnv } from "../shared/app-env";
 import { jsonError, readJsonObject } from "../shared/json-answers";
 import { orgWriter } from "../writer/address";
@@ -15,15 +16,15 @@ import { readSettings } from "./settings";
 import { organizationView } from "./view";
 import { drizzle } from "drizzle-orm/d1";
 import { isEmail } from "../account/sign-in";
-import { invitationView, organizationInvitations } from "../account/invitations";
-import type { Permission } from "./admins";
+import { invitationView, organizationInvitations } from "../org/invitations";
+import type { Permission } from "../account/membership";
 
 const isPermission = (value: unknown): value is Permission => value === "read" || value === "read-write";
 
-type Ctx = Context<AppEnv>;
+type Ctx = Context<AccountEnv>;
 
-const actorOf = (c: Ctx) => `account:${c.var.account.id}`;
-const orgIdOf = (c: Ctx) => c.var.membership!.orgId;
+const actorOf = (c: { var: AccountVariables }) => `account:${c.var.account.id}`;
+const orgIdOf = (c: { var: { admin: Membership } }) => c.var.admin.orgId;
 
 /** A domain answer admins poll: never cached. */
 const domainJson = (c: Ctx, action: DomainAction<Parameters<typeof domainView>[0]>, status: 200 | 201 = 200) => {
@@ -32,7 +33,7 @@ const domainJson = (c: Ctx, action: DomainAction<Parameters<typeof domainView>[0
   return c.json(domainView(action.value), status);
 };
 
-export const domainRoutes = new Hono<AppEnv>()
+export const domainRoutes = new Hono<AccountEnv>()
   .use(requireAccount)
   .post("/", async (c) => {
     const read = await readJsonObject(c.req.raw, { allowEmpty: true });
@@ -55,7 +56,7 @@ export const domainRoutes = new Hono<AppEnv>()
     return result.ok ? c.body(null, 204) : jsonError(result.status, result.error, result.message);
   });
 
-export const organizationRoutes = new Hono<AppEnv>()
+export const organizationRoutes = new Hono<AdminEnv>()
   .use(requireAccount)
   .get("/", requireAdmin("read"), async (c) => c.json(await organizationView(c.env.DB, orgIdOf(c))))
   .patch("/", requireAdmin("read-write"), async (c) => {
@@ -96,7 +97,7 @@ export const organizationRoutes = new Hono<AppEnv>()
   // Any admin may leave (remove itself); removing another admin needs read & write.
   .delete("/admins/:accountId", requireAdmin("read"), async (c) => {
     const accountId = c.req.param("accountId");
-    if (accountId !== c.var.account.id && c.var.membership?.permission !== "read-write") {
+    if (accountId !== c.var.account.id && c.var.admin.permission !== "read-write") {
       return jsonError(403, "read_only", "Your admin role has read permission only; removing another admin needs read & write.");
     }
     const result = await orgWriter(c.env, orgIdOf(c)).removeAdmin(orgIdOf(c), accountId, actorOf(c));

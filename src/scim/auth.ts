@@ -2,18 +2,14 @@
 import { and, eq, gt, isNull, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../shared/app-env";
+import type { With } from "../shared/app-env";
 import { sha256Hex } from "../shared/secrets";
 import { scimTokens } from "../db/schema";
 import { looksLikeJwt, verifyAccessToken } from "../oauth/access-tokens";
 import { grantStanding } from "../oauth/grant-check";
 import { errorResponse } from "./errors";
+import { bearerToken } from "../shared/bearer-token";
 
-/** The token of an `Authorization: Bearer <token>` header. */
-export function bearerToken(header: string | undefined): string | undefined {
-  const match = header?.match(/^\s*Bearer\s+(\S+)\s*$/i);
-  return match?.[1];
-}
 
 // Per isolate: a token's answer is trusted for REVOCATION_CHECK_SECONDS (as for OAuth grants),
 // which spares every SCIM request a D1 round trip; revocation takes effect within that time.
@@ -52,11 +48,14 @@ const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // The period of the SCIM_RATE_LIMIT binding in wrangler.toml.
 const RATE_PERIOD_SECONDS = 10;
 
+/** What SCIM authentication sets: the organization the token acts for, and whether it may write. */
+export type ScimEnv = With<{ orgId: string; canWrite: boolean }>;
+
 /**
  * Requires a SCIM token or an OAuth access token and records its organization. Access tokens are
- * verified locally; tokens of read-only admins may read but not write.
+ * verified locally; a token authorized by a read-only admin may read only.
  */
-export const scimAuth = createMiddleware<AppEnv>(async (c, next) => {
+export const authenticateScim = createMiddleware<ScimEnv>(async (c, next) => {
   const token = bearerToken(c.req.header("authorization"));
   if (!token) return unauthorized("A Bearer token is required.");
   if (looksLikeJwt(token)) {
@@ -64,19 +63,30 @@ export const scimAuth = createMiddleware<AppEnv>(async (c, next) => {
     if (!verified.ok) return unauthorized(verified.reason);
     const standing = await grantStanding(c.env, verified.claims);
     if (!standing.ok) return unauthorized(standing.reason);
-    if (!standing.canWrite && WRITES.has(c.req.method)) {
-      return errorResponse({
-        status: 403,
-        detail: "This access token was authorized by an admin with read permission only; writes need an admin with read & write permission.",
-      });
-    }
     c.set("orgId", verified.claims.org);
+    c.set("canWrite", standing.canWrite);
   } else {
     const orgId = await organizationOfScimToken(c.env, token);
     if (!orgId) return unauthorized("The Bearer token is not valid, expired or revoked.");
     c.set("orgId", orgId);
+    c.set("canWrite", true);
   }
-  // The budget is per organization, so a noisy one never slows another.
+  await next();
+});
+
+/** Refuses writes with a token that may only read. */
+export const requireWriteAccess = createMiddleware<ScimEnv>(async (c, next) => {
+  if (!c.var.canWrite && WRITES.has(c.req.method)) {
+    return errorResponse({
+      status: 403,
+      detail: "This access token was authorized by an admin with read permission only; writes need an admin with read & write permission.",
+    });
+  }
+  await next();
+});
+
+/** Spends one unit of the organization's budget, so a noisy organization never slows another. */
+export const spendBudget = createMiddleware<ScimEnv>(async (c, next) => {
   const { success } = await c.env.SCIM_RATE_LIMIT.limit({ key: c.var.orgId });
   if (!success) {
     return errorResponse(

@@ -1,8 +1,8 @@
 /** /Users and /Groups: reads from D1, writes through the organization's writer. */
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { ScimEnv } from "./auth";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
-import type { AppEnv } from "../shared/app-env";
 import { orgWriter } from "../writer/address";
 import type { GroupRow, UserRow } from "../db/schema";
 import type { FailedRequest, ScimWrite, ScimWriteResult } from "./writes/commands";
@@ -18,7 +18,7 @@ import { LIST_RESPONSE, type ResourceKind } from "./schemas";
 import { findUser, groupsOfUsers, listUsers } from "./users/read";
 import { renderUser } from "./users/document";
 
-type Ctx = Context<AppEnv>;
+type Ctx = Context<ScimEnv>;
 type Row = UserRow | GroupRow;
 
 /** How each resource kind is read and rendered. */
@@ -94,7 +94,7 @@ const wantsResource = (c: Ctx) => {
 /** The routes of one resource kind. */
 function resourceRoutes(kind: ResourceKind) {
   const reader = readers[kind];
-  const routes = new Hono<AppEnv>();
+  const routes = new Hono<ScimEnv>();
   routes.use(
     bodyLimit({
       maxSize: MAX_PAYLOAD_BYTES,

@@ -1,7 +1,7 @@
 /** The SCIM service at /scim/v2. */
 import { Hono } from "hono";
 import type { AppEnv } from "../shared/app-env";
-import { scimAuth } from "./auth";
+import { authenticateScim, requireWriteAccess, spendBudget } from "./auth";
 import { discovery } from "./discovery";
 import { errorResponse } from "./errors";
 import { groups, users } from "./resources";
@@ -31,8 +31,8 @@ export function canonicalScimUrl(url: URL): URL | undefined {
 
 export const scim = new Hono<AppEnv>()
   .route("/", discovery)
-  .use("/Users/*", scimAuth)
-  .use("/Groups/*", scimAuth)
+  .use("/Users/*", authenticateScim, requireWriteAccess, spendBudget)
+  .use("/Groups/*", authenticateScim, requireWriteAccess, spendBudget)
   .route("/Users", users)
   .route("/Groups", groups)
   .all("*", (c) => errorResponse({ status: 404, detail: `No SCIM endpoint ${c.req.method} ${new URL(c.req.url).pathname}.` }));

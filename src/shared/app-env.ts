@@ -1,17 +1,12 @@
-/** The Hono environment every router shares. */
-import type { Membership } from "../account/membership";
-import type { AccountRow } from "../db/schema";
+/** The Hono environment every router shares; each middleware declares the variables it adds (`With<...>`). */
 
 export interface AppEnv {
   Bindings: Env;
   Variables: {
-    // Set by SCIM authentication: the organization the token belongs to.
-    orgId: string;
     // When the request arrived, for the provisioning log's latency.
     startedAt: number;
-    // Set by session authentication (Organization Center).
-    account: AccountRow;
-    sessionId: string;
-    membership: Membership | null;
   };
 }
+
+/** The environment of routes behind middleware that set `V`. */
+export type With<V extends object> = { Bindings: Env; Variables: AppEnv["Variables"] & V };

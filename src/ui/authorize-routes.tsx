@@ -1,6 +1,6 @@
 /** GET /oauth/authorize and its identifier-first sign-in, consent and decision steps. */
 import { Hono, type Context } from "hono";
-import { authenticate } from "../account/middleware";
+import { authenticate, type AccountEnv } from "../account/middleware";
 import { clientOf, signIn, waitMessage } from "../account/sign-in";
 import { sessionCookie, setSessionCookie } from "../account/sessions";
 import type { AppEnv } from "../shared/app-env";
@@ -10,7 +10,8 @@ import { orgWriter } from "../writer/address";
 import { issuerOf } from "../oauth/access-tokens";
 import { checkAuthorizationRequest, redirectTo, type AuthorizationRequest } from "../oauth/authorize";
 
-type Ctx = Context<AppEnv>;
+// Authentication here is optional: `authenticate` sets the account variables when a session is live.
+type Ctx = Context<AccountEnv>;
 
 /** Checks the request; answers with a page or a redirect when it cannot go on. */
 async function checked(c: Ctx, query: string): Promise<{ request: AuthorizationRequest } | { response: Response }> {
@@ -56,7 +57,7 @@ async function nextStep(c: Ctx, request: AuthorizationRequest): Promise<Response
   );
 }
 
-export const authorizeRoutes = new Hono<AppEnv>()
+export const authorizeRoutes = new Hono<AccountEnv>()
   .get("/oauth/authorize", async (c) => {
     const result = await checked(c, new URL(c.req.url).search.replace(/^\?/, ""));
     return "response" in result ? result.response : nextStep(c, result.request);

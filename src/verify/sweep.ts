@@ -2,7 +2,7 @@
 import { and, asc, eq, lte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { domains } from "../db/schema";
-import { domainWriter } from "../writer/address";
+import { claimWriter } from "../writer/address";
 import { checkDomain, type CheckDeps } from "./check";
 
 // Each check makes one request per resolver plus up to four for the HTTP file: stay well under
@@ -30,7 +30,7 @@ export async function sweepDomains(env: Env, deps: CheckDeps, now: Date, batch =
       try {
         const expired = row.expiresAt !== null && now.getTime() >= Date.parse(row.expiresAt);
         const check = expired ? null : await checkDomain(row.domain, row.verificationCode ?? "", deps);
-        const settled = await domainWriter(env, row).settleDomain(row.id, check, now.getTime());
+        const settled = await claimWriter(env, row).settleDomain(row.id, check, now.getTime());
         if (check) report.checked++;
         if (settled?.status === "verified") report.verified++;
         if (settled?.status === "expired") report.expired++;

@@ -1,0 +1,10 @@
+/** The one writer of access-token signing keys, so two rotations never race. */
+import { rotateSigningKeys } from "../oauth/keys";
+import { WriterObject } from "../writer/writer-object";
+
+export class SigningKeyWriter extends WriterObject {
+  /** Rotates the signing keys when due (and makes the first one). */
+  rotateSigningKeys(now: number): Promise<void> {
+    return this.serialize(() => rotateSigningKeys(this.env.DB, this.env.KEY_ENCRYPTION_SECRET, new Date(now)));
+  }
+}
