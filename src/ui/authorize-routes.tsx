@@ -3,8 +3,8 @@ import { Hono, type Context } from "hono";
 import { authenticate, type AccountEnv } from "../account/middleware";
 import { clientOf, signIn, waitMessage } from "../account/sign-in";
 import { sessionCookie, setSessionCookie } from "../account/sessions";
-import type { AppEnv } from "../shared/app-env";
 import { csrfToken } from "./csrf";
+import { formFields } from "./forms";
 import { ConsentPage, IdentifierPage, PasswordPage, StopPage } from "./oauth-pages";
 import { orgWriter } from "../writer/address";
 import { issuerOf } from "../oauth/access-tokens";
@@ -24,10 +24,13 @@ async function checked(c: Ctx, query: string): Promise<{ request: AuthorizationR
   return { request: check.request };
 }
 
-async function formOf(c: Ctx): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
-}
+/** A posted step of the flow: the form, with the authorization request it carries checked again first. */
+const step =
+  (handle: (c: Ctx, request: AuthorizationRequest, form: Record<string, string>) => Promise<Response>) => async (c: Ctx) => {
+    const form = await formFields(c);
+    const result = await checked(c, form.request ?? "");
+    return "response" in result ? result.response : handle(c, result.request, form);
+  };
 
 /** With a session: consent, or the page that says an admin role is needed. Without: the identifier page. */
 async function nextStep(c: Ctx, request: AuthorizationRequest): Promise<Response> {
@@ -62,22 +65,18 @@ export const authorizeRoutes = new Hono<AccountEnv>()
     const result = await checked(c, new URL(c.req.url).search.replace(/^\?/, ""));
     return "response" in result ? result.response : nextStep(c, result.request);
   })
-  .post("/oauth/authorize/identify", async (c) => {
-    const form = await formOf(c);
-    const result = await checked(c, form.request ?? "");
-    if ("response" in result) return result.response;
-    const username = (form.username ?? "").trim();
-    if (username === "") {
-      return c.html(<IdentifierPage csrf={csrfToken(c)} query={result.request.query} client={result.request.client.name} error="Enter your user name." />, 400);
-    }
-    // The next page is the same whether or not the account exists.
-    return c.html(<PasswordPage csrf={csrfToken(c)} query={result.request.query} client={result.request.client.name} username={username} />);
-  })
-  .post("/oauth/authorize/password", async (c) => {
-    const form = await formOf(c);
-    const result = await checked(c, form.request ?? "");
-    if ("response" in result) return result.response;
-    const { request } = result;
+  .post(
+    "/oauth/authorize/identify",
+    step(async (c, request, form) => {
+      const username = (form.username ?? "").trim();
+      if (username === "") {
+        return c.html(<IdentifierPage csrf={csrfToken(c)} query={request.query} client={request.client.name} error="Enter your user name." />, 400);
+      }
+      // The next page is the same whether or not the account exists.
+      return c.html(<PasswordPage csrf={csrfToken(c)} query={request.query} client={request.client.name} username={username} />);
+    }),
+  )
+  .post("/oauth/authorize/password", step(async (c, request, form) => {
     const username = form.username ?? "";
     const outcome = await signIn(c.env, username, form.password ?? "", clientOf(c));
     if (!outcome.ok) {
@@ -88,12 +87,8 @@ export const authorizeRoutes = new Hono<AccountEnv>()
     }
     setSessionCookie(c, outcome.token);
     return c.redirect(`/oauth/authorize?${request.query}`, 303);
-  })
-  .post("/oauth/authorize/decision", async (c) => {
-    const form = await formOf(c);
-    const result = await checked(c, form.request ?? "");
-    if ("response" in result) return result.response;
-    const { request } = result;
+  }))
+  .post("/oauth/authorize/decision", step(async (c, request, form) => {
     const issuer = issuerOf(c.req.url);
     if (form.decision !== "allow") return c.redirect(redirectTo(request, issuer, { error: "access_denied", error_description: "The admin denied access." }), 303);
     const token = sessionCookie(c);
@@ -106,4 +101,4 @@ export const authorizeRoutes = new Hono<AccountEnv>()
       codeChallenge: request.codeChallenge,
     });
     return c.redirect(redirectTo(request, issuer, { code }), 303);
-  });
+  }));

@@ -19,6 +19,7 @@ import { organizationView } from "../org/view";
 import { accountWriter, orgWriter } from "../writer/address";
 import { SCRIPT, STYLESHEET } from "./assets";
 import { csrfToken } from "./csrf";
+import { formFields as fields } from "./forms";
 import type { Viewer } from "./layout";
 import { GroupPage, GroupsPage, LogPage, SummaryPage, UsersPage } from "./monitor-pages";
 import { ConnectedAppsPage, ScimConnectionPage } from "./oauth-admin-pages";
@@ -33,11 +34,6 @@ const publicPages = new Hono<AppEnv>();
 publicPages.get("/assets/app.css", (c) => c.body(STYLESHEET, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=300" }));
 publicPages.get("/assets/app.js", (c) => c.body(SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=300" }));
 
-/** Form fields as strings (missing ones empty). */
-async function fields(c: { req: Ctx["req"] }): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
-}
 
 /** Requires a signed-in account (session cookie) for a page; otherwise to the sign-in page. */
 const signedIn = createMiddleware<AccountEnv>(async (c, next) => {
