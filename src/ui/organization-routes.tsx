@@ -1,0 +1,180 @@
+/** The organization's pages, for its admins; changes need read & write. */
+import { drizzle } from "drizzle-orm/d1";
+import { Hono, type Context } from "hono";
+import { type AdminEnv } from "../account/middleware";
+import { isEmail } from "../account/sign-in";
+import { organizationInvitations } from "../org/invitations";
+import { browseGroups, browseMembers, browseUsers } from "../monitor/directory";
+import { listEvents, readEventQuery } from "../monitor/events";
+import { provisioningSummary } from "../monitor/summary";
+import { connectedApps, readSecretDays, scimClients } from "../org/oauth-views";
+import { listScimTokens, readTokenRequest } from "../org/scim-tokens";
+import { organizationView } from "../org/view";
+import { orgWriter } from "../writer/address";
+import { csrfToken } from "./csrf";
+import { formFields as fields } from "./forms";
+import { GroupPage, GroupsPage, LogPage, SummaryPage, UsersPage } from "./monitor-pages";
+import { ConnectedAppsPage, ScimConnectionPage } from "./oauth-admin-pages";
+import { OrganizationPage, TokensPage } from "./pages";
+import { actorOf, adminOnly, canWrite, signedIn, viewerOf } from "./page-guards";
+
+type AdminCtx = Context<AdminEnv>;
+
+export const organizationPages = new Hono<AdminEnv>().use(signedIn, adminOnly);
+
+async function organizationPage(c: AdminCtx, extra: { error?: string; notice?: string } = {}, status: 200 | 202 | 400 | 404 | 409 = 200) {
+  const orgId = c.var.admin.orgId;
+  const org = await organizationView(c.env.DB, orgId);
+  if (!org) return c.redirect("/dashboard", 303);
+  const invitations = await organizationInvitations(drizzle(c.env.DB), orgId, new Date());
+  return c.html(
+    <OrganizationPage viewer={viewerOf(c)} csrf={csrfToken(c)} org={org} accountId={c.var.account.id} invitations={invitations} canWrite={canWrite(c)} {...extra} />,
+    status,
+  );
+}
+
+organizationPages.get("/", (c) => organizationPage(c));
+organizationPages.post("/", async (c) => {
+  const form = await fields(c);
+  const name = (form.name ?? "").trim();
+  if (name === "" || name.length > 200) return organizationPage(c, { error: "The name must have 1 to 200 characters." }, 400);
+  const orgId = c.var.admin.orgId;
+  await orgWriter(c.env, orgId).updateOrganization(orgId, { name, settings: { requireVerifiedDomain: form.requireVerifiedDomain === "true" } }, actorOf(c));
+  return c.redirect("/organization", 303);
+});
+organizationPages.post("/admins", async (c) => {
+  const form = await fields(c);
+  const permission = form.permission === "read" ? "read" : "read-write";
+  const email = (form.email ?? "").trim();
+  if (!isEmail(email)) return organizationPage(c, { error: "Enter a valid e-mail address." }, 400);
+  const orgId = c.var.admin.orgId;
+  const result = await orgWriter(c.env, orgId).inviteAdmin(orgId, email, permission, actorOf(c), Date.now());
+  if (!result.ok) return organizationPage(c, { error: result.detail }, result.status);
+  return organizationPage(c, { notice: `Invitation sent to ${email}: they become an admin once they accept it on their Account page.` }, 202);
+});
+organizationPages.post("/admins/:accountId/permission", async (c) => {
+  const form = await fields(c);
+  const orgId = c.var.admin.orgId;
+  const result = await orgWriter(c.env, orgId).setAdminPermission(orgId, c.req.param("accountId"), form.permission === "read" ? "read" : "read-write", actorOf(c));
+  return result.ok ? c.redirect("/organization", 303) : organizationPage(c, { error: result.detail }, result.status);
+});
+organizationPages.post("/admins/:accountId/remove", async (c) => {
+  const orgId = c.var.admin.orgId;
+  const result = await orgWriter(c.env, orgId).removeAdmin(orgId, c.req.param("accountId"), actorOf(c));
+  if (!result.ok) return organizationPage(c, { error: result.detail }, result.status);
+  return c.redirect(c.req.param("accountId") === c.var.account.id ? "/dashboard" : "/organization", 303);
+});
+organizationPages.post("/invitations/:id/revoke", async (c) => {
+  const orgId = c.var.admin.orgId;
+  await orgWriter(c.env, orgId).revokeInvitation(orgId, c.req.param("id"), actorOf(c), Date.now());
+  return c.redirect("/organization", 303);
+});
+
+
+async function tokensPage(c: AdminCtx, extra: { created?: string; error?: string } = {}, status: 200 | 201 | 400 = 200) {
+  const orgId = c.var.admin.orgId;
+  return c.html(
+    <TokensPage
+      viewer={viewerOf(c)}
+      csrf={csrfToken(c)}
+      tokens={await listScimTokens(c.env.DB, orgId)}
+      canWrite={canWrite(c)}
+      scimUrl={`${new URL(c.req.url).origin}/scim/v2`}
+      {...extra}
+    />,
+    status,
+  );
+}
+
+organizationPages.get("/tokens", (c) => tokensPage(c));
+organizationPages.post("/tokens", async (c) => {
+  const form = await fields(c);
+  const request = readTokenRequest({ description: form.description });
+  if (!request.ok) return tokensPage(c, { error: request.message }, 400);
+  const orgId = c.var.admin.orgId;
+  const { token } = await orgWriter(c.env, orgId).createScimToken(orgId, { description: request.description, expiresAt: null }, actorOf(c));
+  // Shown in this answer only; nothing keeps it, so no redirect.
+  c.header("cache-control", "no-store");
+  return tokensPage(c, { created: token }, 201);
+});
+organizationPages.post("/tokens/:id/revoke", async (c) => {
+  const orgId = c.var.admin.orgId;
+  await orgWriter(c.env, orgId).revokeScimToken(orgId, c.req.param("id"), actorOf(c));
+  return c.redirect("/organization/tokens", 303);
+});
+
+organizationPages.get("/apps", async (c) =>
+  c.html(<ConnectedAppsPage viewer={viewerOf(c)} csrf={csrfToken(c)} apps={await connectedApps(c.env.DB, c.var.admin.orgId)} canWrite={canWrite(c)} />),
+);
+organizationPages.post("/apps/:grantId/revoke", async (c) => {
+  const orgId = c.var.admin.orgId;
+  await orgWriter(c.env, orgId).revokeGrant(orgId, c.req.param("grantId"), actorOf(c));
+  return c.redirect("/organization/apps", 303);
+});
+
+async function scimConnectionPage(c: AdminCtx, extra: { shown?: { clientId: string; clientSecret: string; expiresAt: string }; error?: string } = {}, status: 200 | 201 | 400 = 200) {
+  const orgId = c.var.admin.orgId;
+  if (extra.shown) c.header("cache-control", "no-store");
+  return c.html(
+    <ScimConnectionPage
+      viewer={viewerOf(c)}
+      csrf={csrfToken(c)}
+      origin={new URL(c.req.url).origin}
+      clients={await scimClients(c.env.DB, orgId)}
+      canWrite={canWrite(c)}
+      {...extra}
+    />,
+    status,
+  );
+}
+
+organizationPages.get("/scim", (c) => scimConnectionPage(c));
+organizationPages.post("/scim", async (c) => {
+  const form = await fields(c);
+  const name = (form.name ?? "").trim().slice(0, 200) || "Microsoft Entra ID";
+  const orgId = c.var.admin.orgId;
+  const created = await orgWriter(c.env, orgId).createOrgClient(orgId, name, actorOf(c));
+  return scimConnectionPage(c, { shown: { clientId: created.clientId, clientSecret: created.clientSecret, expiresAt: created.secretExpiresAt } }, 201);
+});
+organizationPages.post("/scim/:clientId/secrets", async (c) => {
+  const form = await fields(c);
+  const days = readSecretDays(form.expiresInDays);
+  if (days === undefined) return scimConnectionPage(c, { error: "Choose 1, 2 or 3 years." }, 400);
+  const orgId = c.var.admin.orgId;
+  const clientId = c.req.param("clientId");
+  const added = await orgWriter(c.env, orgId).addClientSecret(orgId, clientId, days, actorOf(c));
+  if (!added) return scimConnectionPage(c, { error: "No such client." }, 400);
+  return scimConnectionPage(c, { shown: { clientId, clientSecret: added.clientSecret, expiresAt: added.secretExpiresAt } }, 201);
+});
+organizationPages.post("/scim/:clientId/secrets/:secretId/remove", async (c) => {
+  const orgId = c.var.admin.orgId;
+  await orgWriter(c.env, orgId).removeClientSecret(orgId, c.req.param("clientId"), c.req.param("secretId"), actorOf(c));
+  return c.redirect("/organization/scim", 303);
+});
+
+organizationPages.get("/log", async (c) => {
+  const query = readEventQuery({ ...c.req.query(), limit: "100" });
+  const filter = query.ok ? query.filter : {};
+  const { events, nextCursor } = await listEvents(c.env.DB, c.var.admin.orgId, filter, 100, query.ok ? query.cursor : undefined);
+  return c.html(<LogPage viewer={viewerOf(c)} csrf={csrfToken(c)} filter={filter} events={events} nextCursor={nextCursor} />, query.ok ? 200 : 400);
+});
+organizationPages.get("/summary", async (c) =>
+  c.html(<SummaryPage viewer={viewerOf(c)} csrf={csrfToken(c)} summary={await provisioningSummary(c.env.DB, c.var.admin.orgId, new Date())} />),
+);
+organizationPages.get("/users", async (c) => {
+  const { q = "", active = "", after } = c.req.query();
+  const page = await browseUsers(c.env.DB, c.var.admin.orgId, {
+    q,
+    ...(active === "true" || active === "false" ? { active: active === "true" } : {}),
+    ...(after ? { after } : {}),
+  });
+  return c.html(<UsersPage viewer={viewerOf(c)} csrf={csrfToken(c)} q={q} active={active} page={page} />);
+});
+organizationPages.get("/groups", async (c) =>
+  c.html(<GroupsPage viewer={viewerOf(c)} csrf={csrfToken(c)} page={await browseGroups(c.env.DB, c.var.admin.orgId, c.req.query("after"))} />),
+);
+organizationPages.get("/groups/:id", async (c) => {
+  const page = await browseMembers(c.env.DB, c.var.admin.orgId, c.req.param("id"), c.req.query("after"));
+  if (!page) return c.html(<GroupsPage viewer={viewerOf(c)} csrf={csrfToken(c)} page={await browseGroups(c.env.DB, c.var.admin.orgId)} />, 404);
+  return c.html(<GroupPage viewer={viewerOf(c)} csrf={csrfToken(c)} page={page} />);
+});
