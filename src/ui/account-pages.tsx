@@ -1,5 +1,6 @@
 /** The account's own page: invitations to accept, sessions to end, the password to change. */
 import { ActionCell, Columns, ErrorNote, Form, Layout, Notice, type Viewer } from "./layout";
+import { When } from "./when";
 
 export interface InvitationListing {
   id: string;
@@ -47,7 +48,9 @@ export function AccountPage(props: {
                   <tr data-invitation={i.id}>
                     <td>{i.orgName}</td>
                     <td>{permissionText(i.permission)}</td>
-                    <td>{i.expiresAt}</td>
+                    <td>
+                      <When at={i.expiresAt} />
+                    </td>
                     <ActionCell show={true} action={`/account/invitations/${i.id}/decline`} csrf={props.csrf} label="Decline" name={i.orgName} />
                     <td>
                       <Form action={`/account/invitations/${i.id}/accept`} csrf={props.csrf}>
@@ -73,8 +76,12 @@ export function AccountPage(props: {
                 <td>
                   {s.userAgent ?? "(unknown)"} {s.current ? <strong>(this browser)</strong> : null}
                 </td>
-                <td>{s.createdAt}</td>
-                <td>{s.expiresAt}</td>
+                <td>
+                  <When at={s.createdAt} />
+                </td>
+                <td>
+                  <When at={s.expiresAt} />
+                </td>
                 <ActionCell show={true} action={`/account/sessions/${s.id}/end`} csrf={props.csrf} label="Sign out" name={s.userAgent ?? "session"} />
               </tr>
             ))}

@@ -5,10 +5,14 @@ export const STYLESHEET = `
 * { box-sizing: border-box; }
 body { margin:0; font:16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color:var(--ink); background:var(--bg); }
 header { background:#fff; border-bottom:1px solid var(--line); }
-header .bar { max-width:960px; margin:0 auto; padding:.75rem 1rem; display:flex; flex-wrap:wrap; gap:1rem; align-items:center; }
-header .brand { font-weight:700; margin-right:auto; color:var(--ink); text-decoration:none; }
+/* The bar spans the window so brand and every link share one row on a laptop; narrower, the links wrap below the brand. */
+header .bar { padding:.5rem 1.5rem; display:flex; flex-wrap:wrap; gap:.5rem 2rem; }
+header .brand { display:flex; align-items:center; font-weight:700; margin-right:auto; color:var(--ink); text-decoration:none; white-space:nowrap; }
 nav a, .link { color:var(--accent); }
-.nav { display:flex; flex-wrap:wrap; gap:1rem; align-items:center; }
+.nav { display:flex; flex-wrap:wrap; gap:.25rem .9rem; align-items:center; font-size:.9rem; }
+.nav a { white-space:nowrap; }
+.nav form { display:flex; }
+.nav button { padding:.2rem .65rem; }
 .flat { margin:0; }
 .sr-only { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
 main { max-width:960px; margin:0 auto; padding:1rem; }
@@ -31,6 +35,7 @@ button.danger { background:#fff; color:var(--bad); border-color:var(--bad); }
 .status-verified { background:#e5f5ea; color:var(--ok); }
 .status-expired { background:#fdecea; color:var(--bad); }
 .muted { color:var(--muted); font-size:.9rem; }
+.ago { color:var(--muted); white-space:nowrap; }
 .problem { color:var(--bad); }
 .chart { width:100%; height:auto; max-width:640px; }
 .legend { list-style:none; padding:0; display:flex; flex-wrap:wrap; gap:.5rem 1rem; }
@@ -44,6 +49,7 @@ th, td { text-align:left; padding:.4rem .3rem; border-bottom:1px solid var(--lin
 .row { display:flex; flex-wrap:wrap; gap:.75rem; align-items:end; }
 .row > * { flex:1 1 12rem; }
 @media (max-width: 600px) {
+  header .bar { padding:.5rem 1rem; }
   .record { grid-template-columns: 1fr; }
   th:nth-child(n+3), td:nth-child(n+3) { display:none; }
 }
@@ -64,16 +70,59 @@ document.querySelectorAll("[data-copy]").forEach((button) => {
   });
 });
 
-// Expiry countdowns.
+// Times: the server wrote UTC; show them in the reader's zone, and keep "3 min ago" true while the page stays open.
+const localFormat = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+// The same rule as agoText in src/ui/when.tsx, so the hint does not change wording when the script takes over.
+function ago(ms) {
+  const a = Math.abs(ms), MINUTE = 60000, HOUR = 3600000, DAY = 86400000;
+  if (a < 45000) return "just now";
+  const count = (n, unit) => n + " " + unit + (n === 1 ? "" : "s");
+  const months = Math.floor(a / (30 * DAY));
+  const span = a < HOUR ? Math.max(1, Math.floor(a / MINUTE)) + " min"
+    : a < DAY ? count(Math.floor(a / HOUR), "hour")
+    : months < 2 ? count(Math.floor(a / DAY), "day")
+    : months < 12 ? count(months, "month")
+    : count(Math.max(1, Math.floor(a / (365 * DAY))), "year");
+  return ms > 0 ? "in " + span : span + " ago";
+}
+function showTime(el) {
+  const at = Date.parse(el.getAttribute("datetime"));
+  if (Number.isNaN(at)) return;
+  el.textContent = localFormat.format(at);
+  if (el.hasAttribute("data-ago")) {
+    const hint = document.createElement("span");
+    hint.className = "ago";
+    hint.textContent = " (" + ago(at - Date.now()) + ")";
+    el.append(hint);
+  }
+}
+// A new time from the API, built like the server's <When>.
+function timeElement(iso) {
+  const el = document.createElement("time");
+  el.setAttribute("datetime", iso);
+  el.title = iso;
+  el.setAttribute("data-local", "");
+  el.setAttribute("data-ago", "");
+  showTime(el);
+  return el;
+}
+function showTimeOrWord(el, iso, word) {
+  if (el) el.replaceChildren(iso ? timeElement(iso) : word);
+}
+
+// Expiry countdowns (the same rule as leftText in src/ui/when.tsx).
 function countdown(el) {
   const left = Date.parse(el.getAttribute("data-expires")) - Date.now();
   if (left <= 0) { el.textContent = "expired"; return; }
   const days = Math.floor(left / 86400000), hours = Math.floor((left % 86400000) / 3600000), minutes = Math.floor((left % 3600000) / 60000);
   el.textContent = days > 0 ? days + " d " + hours + " h left" : hours + " h " + minutes + " min left";
 }
-const timers = document.querySelectorAll("[data-expires]");
-timers.forEach(countdown);
-setInterval(() => document.querySelectorAll("[data-expires]").forEach(countdown), 30000);
+function tick() {
+  document.querySelectorAll("time[data-local]").forEach(showTime);
+  document.querySelectorAll("[data-expires]").forEach(countdown);
+}
+tick();
+setInterval(tick, 30000);
 
 // Live status of pending domains: poll the API until each one settles.
 document.querySelectorAll("[data-domain][data-status=pending]").forEach((card) => {
@@ -81,6 +130,7 @@ document.querySelectorAll("[data-domain][data-status=pending]").forEach((card) =
   const statusEl = card.querySelector("[data-field=status]");
   const errorEl = card.querySelector("[data-field=lastError]");
   const checkedEl = card.querySelector("[data-field=lastCheckedAt]");
+  const nextEl = card.querySelector("[data-field=nextCheckAt]");
   const poll = async () => {
     try {
       const response = await fetch("/api/domains/" + encodeURIComponent(domain), { headers: { accept: "application/json" }, credentials: "same-origin" });
@@ -90,7 +140,8 @@ document.querySelectorAll("[data-domain][data-status=pending]").forEach((card) =
         statusEl.className = "status status-" + d.status;
         card.setAttribute("data-status", d.status);
         if (errorEl) errorEl.textContent = d.lastError || "";
-        if (checkedEl) checkedEl.textContent = d.lastCheckedAt ? new Date(d.lastCheckedAt).toLocaleString() : "not yet";
+        showTimeOrWord(checkedEl, d.lastCheckedAt, "not yet");
+        showTimeOrWord(nextEl, d.nextCheckAt, "none");
         if (d.status !== "pending") {
           card.querySelectorAll("[data-while-pending]").forEach((el) => el.remove());
           if (d.status === "verified") card.querySelectorAll("[data-when-verified]").forEach((el) => (el.hidden = false));

@@ -1,4 +1,5 @@
 /** The frame of every page: head, navigation, a live region for status changes. */
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { CSRF_FIELD } from "./csrf";
 
@@ -9,47 +10,51 @@ export interface Viewer {
 
 export function Layout(props: { title: string; viewer?: Viewer; csrf?: string; children: Child }) {
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} · Organization Center`}</title>
-        <link rel="stylesheet" href="/assets/app.css" />
-        <script src="/assets/app.js" defer></script>
-      </head>
-      <body>
-        <header>
-          <div class="bar">
-            <a class="brand" href="/dashboard">
-              Organization Center
-            </a>
-            {props.viewer ? (
-              <nav aria-label="Main" class="nav">
-                <a href="/dashboard">Domains</a>
-                {props.viewer.orgName ? <a href="/organization">Organization</a> : null}
-                {props.viewer.orgName ? <a href="/organization/tokens">SCIM tokens</a> : null}
-                {props.viewer.orgName ? <a href="/organization/log">Provisioning log</a> : null}
-                {props.viewer.orgName ? <a href="/organization/users">Users</a> : null}
-                {props.viewer.orgName ? <a href="/organization/groups">Groups</a> : null}
-                {props.viewer.orgName ? <a href="/organization/scim">SCIM connection</a> : null}
-                {props.viewer.orgName ? <a href="/organization/apps">Connected apps</a> : null}
-                <a href="/account">Account</a>
-                <form method="post" action="/logout" class="inline">
-                  <input type="hidden" name={CSRF_FIELD} value={props.csrf ?? ""} />
-                  <button type="submit" class="secondary flat">
-                    Sign out
-                  </button>
-                </form>
-              </nav>
-            ) : null}
-          </div>
-        </header>
-        <main id="main">
-          <p id="live" class="sr-only" role="status" aria-live="polite"></p>
-          {props.children}
-        </main>
-      </body>
-    </html>
+    <>
+      {/* Without it browsers lay the pages out in quirks mode (forms grow a bottom margin, for one). */}
+      {raw("<!DOCTYPE html>")}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{`${props.title} · Organization Center`}</title>
+          <link rel="stylesheet" href="/assets/app.css" />
+          <script src="/assets/app.js" defer></script>
+        </head>
+        <body>
+          <header>
+            <div class="bar">
+              <a class="brand" href="/dashboard">
+                Organization Center
+              </a>
+              {props.viewer ? (
+                <nav aria-label="Main" class="nav">
+                  <a href="/dashboard">Domains</a>
+                  {props.viewer.orgName ? <a href="/organization">Organization</a> : null}
+                  {props.viewer.orgName ? <a href="/organization/tokens">SCIM tokens</a> : null}
+                  {props.viewer.orgName ? <a href="/organization/log">Provisioning log</a> : null}
+                  {props.viewer.orgName ? <a href="/organization/users">Users</a> : null}
+                  {props.viewer.orgName ? <a href="/organization/groups">Groups</a> : null}
+                  {props.viewer.orgName ? <a href="/organization/scim">SCIM connection</a> : null}
+                  {props.viewer.orgName ? <a href="/organization/apps">Connected apps</a> : null}
+                  <a href="/account">Account</a>
+                  <form method="post" action="/logout" class="inline">
+                    <input type="hidden" name={CSRF_FIELD} value={props.csrf ?? ""} />
+                    <button type="submit" class="secondary flat">
+                      Sign out
+                    </button>
+                  </form>
+                </nav>
+              ) : null}
+            </div>
+          </header>
+          <main id="main">
+            <p id="live" class="sr-only" role="status" aria-live="polite"></p>
+            {props.children}
+          </main>
+        </body>
+      </html>
+    </>
   );
 }
 

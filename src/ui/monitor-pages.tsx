@@ -1,9 +1,11 @@
 /** Monitor pages: the provisioning log, the summary with its chart, and the directory of users and groups. */
+import type { Child } from "hono/jsx";
 import type { browseGroups, browseMembers, browseUsers } from "../monitor/directory";
 import type { EventFilter, EventView } from "../monitor/events";
 import { OPERATIONS } from "../monitor/events";
 import type { Counts, provisioningSummary } from "../monitor/summary";
 import { Columns, Layout, type Viewer } from "./layout";
+import { When } from "./when";
 
 type Summary = Awaited<ReturnType<typeof provisioningSummary>>;
 
@@ -64,7 +66,9 @@ export function LogPage(props: { viewer: Viewer; csrf: string; filter: EventFilt
             {props.events.map((e) => (
               <>
                 <tr data-event={e.id} class={e.status >= 400 ? "failed" : ""}>
-                  <td>{e.at}</td>
+                  <td>
+                    <When at={e.at} />
+                  </td>
                   <td>
                     {e.method} {e.path}
                   </td>
@@ -102,7 +106,7 @@ const SERIES: [keyof Counts, string, string][] = [
 ];
 
 /** Counts per period, one column per kind. */
-function CountsTable(props: { label: string; rows: [string, Counts][] }) {
+function CountsTable(props: { label: string; rows: [Child, Counts][] }) {
   return (
     <table>
       <Columns names={[props.label, ...SERIES.map(([, label]) => label)]} action={false} />
@@ -166,7 +170,7 @@ export function SummaryPage(props: { viewer: Viewer; csrf: string; summary: Summ
         <h2 id="last-sync">Last sync</h2>
         {summary.lastSync ? (
           <p>
-            From {summary.lastSync.start} to {summary.lastSync.end}: {summary.lastSync.requests} requests, {summary.lastSync.failures} failed (
+            From <When at={summary.lastSync.start} ago={false} /> to <When at={summary.lastSync.end} />: {summary.lastSync.requests} requests, {summary.lastSync.failures} failed (
             {(summary.lastSync.errorRate * 100).toFixed(1)}% errors).
           </p>
         ) : (
@@ -186,12 +190,12 @@ export function SummaryPage(props: { viewer: Viewer; csrf: string; summary: Summ
             </li>
           ))}
         </ul>
-        <CountsTable label="Day" rows={summary.daily.map((d) => [d.day, d])} />
+        <CountsTable label="Day (UTC)" rows={summary.daily.map((d) => [d.day, d])} />
       </section>
       <section class="card" aria-labelledby="per-hour">
         <h2 id="per-hour">Per hour (last 48 hours, active hours)</h2>
         {recentHours.length === 0 ? <p class="muted">No requests in the last 48 hours.</p> : null}
-        <CountsTable label="Hour" rows={recentHours.map((h) => [h.hour, h])} />
+        <CountsTable label="Hour" rows={recentHours.map((h) => [<When at={h.hour} />, h])} />
       </section>
       <section class="card" aria-labelledby="top-failures">
         <h2 id="top-failures">Top failure reasons</h2>

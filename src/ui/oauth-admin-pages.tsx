@@ -2,6 +2,7 @@
 import type { connectedApps, scimClients } from "../org/oauth-views";
 import { ActionCell, Columns, ErrorNote, Form, Layout, type Viewer } from "./layout";
 import { Copyable } from "./pages";
+import { When } from "./when";
 
 type Apps = Awaited<ReturnType<typeof connectedApps>>;
 type Clients = Awaited<ReturnType<typeof scimClients>>;
@@ -21,8 +22,12 @@ export function ConnectedAppsPage(props: { viewer: Viewer; csrf: string; apps: A
               <tr>
                 <td>{a.client}</td>
                 <td>{a.authorizedBy ?? "client credentials"}</td>
-                <td>{a.createdAt}</td>
-                <td>{a.lastUsedAt ?? "never"}</td>
+                <td>
+                  <When at={a.createdAt} />
+                </td>
+                <td>
+                  <When at={a.lastUsedAt} none="never" />
+                </td>
                 <ActionCell show={props.canWrite} action={`/organization/apps/${a.grantId}/revoke`} csrf={props.csrf} label="Revoke" name={a.client} />
               </tr>
             ))}
@@ -60,7 +65,7 @@ export function ScimConnectionPage(props: {
       {props.shown ? (
         <section class="card notice" aria-labelledby="new-secret">
           <h2 id="new-secret">New client secret</h2>
-          <p>Copy it now: it is shown only once. It expires on {props.shown.expiresAt}.</p>
+          <p>Copy it now: it is shown only once. It expires on <When at={props.shown.expiresAt} />.</p>
           <div class="record">
             <Copyable label="Client ID" value={props.shown.clientId} />
             <Copyable label="Client secret" value={props.shown.clientSecret} />
@@ -79,8 +84,12 @@ export function ScimConnectionPage(props: {
               {client.secrets.map((s) => (
                 <tr>
                   <td>{s.id.slice(0, 8)}…</td>
-                  <td>{s.expiresAt}</td>
-                  <td>{s.createdAt}</td>
+                  <td>
+                    <When at={s.expiresAt} />
+                  </td>
+                  <td>
+                    <When at={s.createdAt} />
+                  </td>
                   <ActionCell show={props.canWrite} action={`/organization/scim/${client.clientId}/secrets/${s.id}/remove`} csrf={props.csrf} label="Remove" name={`secret ${s.id.slice(0, 8)}`} />
                 </tr>
               ))}

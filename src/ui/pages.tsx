@@ -3,6 +3,7 @@ import type { DomainRow } from "../db/schema";
 import { domainView } from "../org/domain-view";
 import type { organizationView } from "../org/view";
 import { ActionCell, Columns, ErrorNote, Form, Layout, Notice, type Viewer } from "./layout";
+import { leftText, When } from "./when";
 
 type OrganizationView = NonNullable<Awaited<ReturnType<typeof organizationView>>>;
 
@@ -80,7 +81,7 @@ function DomainCard(props: { row: DomainRow; csrf: string; canWrite: boolean }) 
       {d.status === "verified" ? (
         <p class="muted">
           Verified {d.method === "operator" ? "by the operator" : `by ${d.method === "dns" ? "DNS TXT record" : "HTTP file"}`} on{" "}
-          {d.verifiedAt}.
+          <When at={d.verifiedAt} />.
         </p>
       ) : null}
       {d.txtRecord && d.httpFile && d.status !== "verified" ? (
@@ -97,8 +98,16 @@ function DomainCard(props: { row: DomainRow; csrf: string; canWrite: boolean }) 
           </div>
           {pending && d.expiresAt ? (
             <p class="muted">
-              Verify before {d.expiresAt} (<span data-expires={d.expiresAt}>10 days</span>). Last check:{" "}
-              <span data-field="lastCheckedAt">{d.lastCheckedAt ?? "not yet"}</span>; next: {d.nextCheckAt ?? "none"}.
+              Verify before <When at={d.expiresAt} ago={false} /> (<span data-expires={d.expiresAt}>{leftText(Date.parse(d.expiresAt) - Date.now())}</span>).
+              Last check:{" "}
+              <span data-field="lastCheckedAt">
+                <When at={d.lastCheckedAt} none="not yet" />
+              </span>
+              ; next:{" "}
+              <span data-field="nextCheckAt">
+                <When at={d.nextCheckAt} none="none" />
+              </span>
+              .
             </p>
           ) : null}
           <p class="problem" data-field="lastError" aria-live="polite">
@@ -225,7 +234,9 @@ export function OrganizationPage(props: {
                     </Form>
                   ) : null}
                 </td>
-                <td>{a.since}</td>
+                <td>
+                  <When at={a.since} />
+                </td>
                 {a.accountId === props.accountId ? (
                   <ActionCell show={true} action={`/organization/admins/${a.accountId}/remove`} csrf={props.csrf} label="Leave" name={org.name} />
                 ) : (
@@ -246,7 +257,9 @@ export function OrganizationPage(props: {
                   <tr data-invitation={i.id}>
                     <td>{i.email}</td>
                     <td>{i.permission === "read-write" ? "Read & write" : "Read"}</td>
-                    <td>{i.expiresAt}</td>
+                    <td>
+                      <When at={i.expiresAt} />
+                    </td>
                     <ActionCell show={props.canWrite} action={`/organization/invitations/${i.id}/revoke`} csrf={props.csrf} label="Withdraw" name={i.email} />
                   </tr>
                 ))}
@@ -335,8 +348,12 @@ export function TokensPage(props: { viewer: Viewer; csrf: string; tokens: TokenL
               <tr>
                 <td>{t.description ?? "(no description)"}</td>
                 <td>{t.revokedAt ? "revoked" : "active"}</td>
-                <td>{t.createdAt}</td>
-                <td>{t.expiresAt ?? "never"}</td>
+                <td>
+                  <When at={t.createdAt} />
+                </td>
+                <td>
+                  <When at={t.expiresAt} none="never" />
+                </td>
                 {t.revokedAt && props.canWrite ? <td></td> : null}
                 <ActionCell show={props.canWrite && !t.revokedAt} action={`/organization/tokens/${t.id}/revoke`} csrf={props.csrf} label="Revoke" name={t.description ?? "token"} />
               </tr>

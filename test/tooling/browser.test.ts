@@ -61,6 +61,26 @@ describe("Organization Center in a browser", () => {
     expect(scim.status).toBe(200);
     expect(((await scim.json()) as { totalResults: number }).totalResults).toBe(0);
 
+    // On a laptop, with every link of an organization's admin, the navigation shares the brand's row;
+    // times read in the reader's zone (New York here), not UTC.
+    const laptop = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: "America/New_York", locale: "en-US", storageState: await page.context().storageState() });
+    const tokens = await laptop.newPage();
+    await tokens.goto(`${dev.base}/organization/tokens`);
+    const brand = await tokens.locator("header .brand").boundingBox();
+    const nav = await tokens.locator("header nav").boundingBox();
+    expect(await tokens.locator("header nav > *").count()).toBe(10);
+    expect(nav!.y).toBe(brand!.y);
+    const created = tokens.locator("time[datetime]").first();
+    const newYork = new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+    const expected = newYork.format(new Date((await created.getAttribute("datetime"))!)).replace(/\s/g, " ");
+    const shown = async () => (await created.textContent())!.replace(/\s/g, " ");
+    await expect.poll(shown).not.toContain("UTC");
+    const [local, hint] = (await shown()).split(" (");
+    expect(local).toBe(expected);
+    expect(hint).toMatch(/^(just now|\d+ min ago)\)$/);
+    await tokens.screenshot({ path: path.join(shots, "tokens-laptop.png") });
+    await laptop.close();
+
     // Provision through SCIM and see the rows appear in the log, the failure explained.
     const scimPost = (userName: string) =>
       fetch(`${dev.base}/scim/v2/Users`, {
