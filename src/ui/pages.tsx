@@ -191,6 +191,9 @@ export function OrganizationPage(props: {
   notice?: string;
 }) {
   const { org } = props;
+  // The last read & write admin cannot leave, so it is not offered.
+  const writers = org.admins.filter((a) => a.permission === "read-write").length;
+  const lastWriter = (a: { permission: string }) => a.permission === "read-write" && writers === 1;
   return (
     <Layout title="Organization" viewer={props.viewer} csrf={props.csrf}>
       <h1>{org.name}</h1>
@@ -238,11 +241,11 @@ export function OrganizationPage(props: {
                   <When at={a.since} />
                 </td>
                 {a.accountId === props.accountId ? (
-                  <ActionCell show={true} action={`/organization/admins/${a.accountId}/remove`} csrf={props.csrf} label="Leave" name={org.name} />
+                  <ActionCell show={!lastWriter(a)} action={`/organization/admins/${a.accountId}/remove`} csrf={props.csrf} label="Leave" name={org.name} />
                 ) : (
                   <ActionCell show={props.canWrite} action={`/organization/admins/${a.accountId}/remove`} csrf={props.csrf} label="Remove" name={a.email} />
                 )}
-                {a.accountId !== props.accountId && !props.canWrite ? <td></td> : null}
+                {(a.accountId !== props.accountId && !props.canWrite) || (a.accountId === props.accountId && lastWriter(a)) ? <td></td> : null}
               </tr>
             ))}
           </tbody>
