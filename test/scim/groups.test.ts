@@ -128,6 +128,57 @@ describe("Groups", () => {
     expect((await send("GET", `/scim/v2/Groups/${group.id}`, org.token)).status).toBe(404);
   });
 
+  it("keeps the version of a group a PATCH or PUT does not change, and bumps it for one that does", async () => {
+    const { org, users } = await orgWithUsers(3);
+    const [u0, u1, u2] = users.map((u) => u.id as string) as [string, string, string];
+    const group = await json(await createGroup(org.token, "Steady", { members: [{ value: u0 }, { value: u1 }] }));
+    const url = `/scim/v2/Groups/${group.id}`;
+    let version = 1;
+    const tag = () => `W/"${version}"`;
+    /** Sends a write and checks the ETag it answers and the version a read then shows. */
+    const expectVersion = async (write: Promise<Response>, changes: boolean, status = 204) => {
+      const r = await write;
+      expect(r.status).toBe(status);
+      if (changes) version++;
+      expect(r.headers.get("etag")).toBe(tag());
+      const read = await send("GET", url, org.token);
+      expect(read.headers.get("etag")).toBe(tag());
+      return (await json(read)) as Record<string, any>;
+    };
+    const patch = (...Operations: unknown[]) => send("PATCH", url, org.token, { schemas: [PATCH_OP], Operations });
+    const put = (displayName: string, members: string[]) =>
+      send("PUT", url, org.token, { displayName, externalId: "ext-Steady", members: members.map((value) => ({ value })) });
+
+    // No change: members already there (Entra's shape and the newer one), absent ones removed, same values.
+    await expectVersion(patch({ op: "Add", path: "members", value: [{ $ref: null, value: u0 }] }), false);
+    await expectVersion(patch({ op: "add", path: "members", value: [{ value: u1 }, { value: u0 }] }), false);
+    await expectVersion(patch({ op: "remove", path: `members[value eq "${u2}"]` }), false);
+    await expectVersion(patch({ op: "Remove", path: "members", value: [{ value: u2 }] }), false);
+    await expectVersion(patch({ op: "Replace", path: "displayName", value: "Steady" }), false);
+    await expectVersion(patch({ op: "replace", value: { displayName: "Steady", externalId: "ext-Steady" } }), false);
+    await expectVersion(patch({ op: "replace", path: "members", value: [{ value: u1 }, { value: u0 }] }), false);
+    // Changes that cancel out within one PATCH.
+    await expectVersion(patch({ op: "add", path: "members", value: [{ value: u2 }] }, { op: "remove", path: `members[value eq "${u2}"]` }), false);
+    await expectVersion(patch({ op: "remove", path: `members[value eq "${u0}"]` }, { op: "add", path: "members", value: [{ value: u0 }] }), false);
+    const same = await expectVersion(put("Steady", [u0, u1]), false, 200);
+    expect(same.meta.version).toBe('W/"1"');
+    // A PATCH that asks for the resource back gets it unchanged too.
+    const back = await expectVersion(send("PATCH", `${url}?attributes=displayName`, org.token, { Operations: [{ op: "add", path: "members", value: [{ value: u0 }] }] }), false, 200);
+    expect(back.meta.version).toBe('W/"1"');
+
+    // Each real change bumps it once.
+    await expectVersion(patch({ op: "add", path: "members", value: [{ value: u0 }, { value: u2 }] }), true);
+    await expectVersion(patch({ op: "remove", path: `members[value eq "${u2}"]` }), true);
+    await expectVersion(patch({ op: "replace", path: "displayName", value: "steady" }), true);
+    await expectVersion(patch({ op: "replace", path: "members", value: [{ value: u0 }] }), true);
+    await expectVersion(patch({ op: "replace", path: "members", value: [{ value: u0 }, { value: u1 }] }), true);
+    await expectVersion(patch({ op: "remove", path: "members" }), true);
+    await expectVersion(patch({ op: "remove", path: "members" }), false);
+    const last = await expectVersion(put("Steady", [u2]), true, 200);
+    expect(last).toMatchObject({ displayName: "Steady", meta: { version: tag() } });
+    expect(last.members.map((m: { value: string }) => m.value)).toEqual([u2]);
+  });
+
   it("supports nested groups as members", async () => {
     const org = await newOrganization();
     const child = await json(await createGroup(org.token, "Child"));

@@ -35,15 +35,17 @@ interface ResolvedMember {
 async function resolveMembers(ctx: WriteContext, refs: MemberRef[], groupId: string): Promise<Result<ResolvedMember[]>> {
   const ids = [...new Set(refs.map((r) => r.value))];
   if (ids.length === 0) return ok([]);
+  // One primary-key search per id. The unary `+` keeps SQLite (which has no statistics) from
+  // preferring the organization's index, which would walk every user and group of the organization.
   const [foundUsers, foundGroups] = await ctx.db.batch([
     ctx.db
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.orgId, ctx.orgId), sql`${users.id} IN (SELECT value FROM json_each(${jsonList(ids)}))`)),
+      .where(and(sql`+${users.orgId} = ${ctx.orgId}`, sql`${users.id} IN (SELECT value FROM json_each(${jsonList(ids)}))`)),
     ctx.db
       .select({ id: groups.id })
       .from(groups)
-      .where(and(eq(groups.orgId, ctx.orgId), sql`${groups.id} IN (SELECT value FROM json_each(${jsonList(ids)}))`)),
+      .where(and(sql`+${groups.orgId} = ${ctx.orgId}`, sql`${groups.id} IN (SELECT value FROM json_each(${jsonList(ids)}))`)),
   ]);
   const userIds = new Set(foundUsers.map((u) => u.id));
   const groupIds = new Set(foundGroups.map((g) => g.id));
@@ -82,20 +84,70 @@ function deleteMembers(ctx: WriteContext, groupId: string, ids?: string[]): Stat
     .where(ids ? and(inGroup, sql`${groupMembers.memberId} IN (SELECT value FROM json_each(${jsonList(ids)}))`) : inGroup);
 }
 
-/** The statements of a list of member changes, in order. */
-async function memberStatements(ctx: WriteContext, groupId: string, changes: MemberChange[]): Promise<Result<Statement[]>> {
-  const out: Statement[] = [];
+/** A member change as ids: what it does to the member set, for telling whether a PATCH changes anything. */
+type MemberStep = { kind: "add" | "remove"; ids: string[] } | { kind: "clear" };
+
+/** The statements of a list of member changes, in order, and their steps. */
+async function memberStatements(
+  ctx: WriteContext,
+  groupId: string,
+  changes: MemberChange[],
+): Promise<Result<{ statements: Statement[]; steps: MemberStep[] }>> {
+  const statements: Statement[] = [];
+  const steps: MemberStep[] = [];
   for (const change of changes) {
     if (change.kind === "remove") {
-      out.push(deleteMembers(ctx, groupId, change.ids));
+      statements.push(deleteMembers(ctx, groupId, change.ids));
+      steps.push({ kind: "remove", ids: change.ids });
       continue;
     }
     const members = await resolveMembers(ctx, change.refs, groupId);
     if (!members.ok) return members;
-    if (change.kind === "replace") out.push(deleteMembers(ctx, groupId));
-    if (members.value.length > 0) out.push(insertMembers(ctx, groupId, members.value));
+    if (change.kind === "replace") {
+      statements.push(deleteMembers(ctx, groupId));
+      steps.push({ kind: "clear" });
+    }
+    if (members.value.length > 0) {
+      statements.push(insertMembers(ctx, groupId, members.value));
+      steps.push({ kind: "add", ids: members.value.map((m) => m.id) });
+    }
   }
-  return ok(out);
+  return ok({ statements, steps });
+}
+
+/**
+ * Whether `steps` would change the group's member set. Only the members they name are read (by
+ * primary key), and for a replace whether any other member exists: never the whole member list.
+ */
+async function membersWouldChange(ctx: WriteContext, groupId: string, steps: MemberStep[]): Promise<boolean> {
+  if (steps.length === 0) return false;
+  const named = [...new Set(steps.flatMap((s) => (s.kind === "clear" ? [] : s.ids)))];
+  const clears = steps.some((s) => s.kind === "clear");
+  const inGroup = eq(groupMembers.groupId, groupId);
+  const namedList = sql`(SELECT value FROM json_each(${jsonList(named)}))`;
+  const namedPresent = ctx.db
+    .select({ id: groupMembers.memberId })
+    .from(groupMembers)
+    .where(and(inGroup, sql`${groupMembers.memberId} IN ${namedList}`));
+  // Whether a member the steps do not name exists: only a replace can remove such members.
+  const anyOther = ctx.db
+    .select({ id: groupMembers.memberId })
+    .from(groupMembers)
+    .where(and(inGroup, sql`${groupMembers.memberId} NOT IN ${namedList}`))
+    .limit(1);
+  const [present, others] = clears ? await ctx.db.batch([namedPresent, anyOther]) : [named.length > 0 ? await namedPresent : [], []];
+  const before = new Set(present.map((r) => r.id));
+  const after = new Set(before);
+  let othersRemain = others.length > 0;
+  for (const step of steps) {
+    if (step.kind === "clear") {
+      after.clear();
+      othersRemain = false;
+    } else if (step.kind === "add") for (const id of step.ids) after.add(id);
+    else for (const id of step.ids) after.delete(id);
+  }
+  if (others.length > 0 && !othersRemain) return true;
+  return named.some((id) => before.has(id) !== after.has(id));
 }
 
 /** Removes a user or group from every group; those groups get a new version and lastModified. */
@@ -142,7 +194,7 @@ export async function createGroup(ctx: WriteContext, cmd: Command<"createGroup">
   return { result: { ok: true, status: 201, group: row }, statements, event: event("create", id, externalId) };
 }
 
-/** A new version of the group row with `doc` applied, and whether anything in it changed. */
+/** A new version of the group row with `doc` applied. */
 function nextRow(ctx: WriteContext, current: GroupRow, doc: GroupDocument, displayName: string): GroupRow {
   return {
     ...current,
@@ -176,10 +228,15 @@ export async function replaceGroup(ctx: WriteContext, cmd: Command<"replaceGroup
   if (!name.ok) return refused(name.error, event("update", cmd.id, current.externalId));
   const members = await memberStatements(ctx, current.id, [{ kind: "replace", refs: read.value.members }]);
   if (!members.ok) return refused(members.error, event("update", cmd.id, current.externalId));
+  const docChanged = name.value !== current.displayName || (read.value.doc.externalId ?? null) !== current.externalId;
+  // A PUT that changes nothing keeps the version, as for users.
+  if (!docChanged && !(await membersWouldChange(ctx, current.id, members.value.steps))) {
+    return { result: { ok: true, status: 200, group: current }, statements: [], event: event("update", current.id, current.externalId) };
+  }
   const row = nextRow(ctx, current, read.value.doc, name.value);
   return {
     result: { ok: true, status: 200, group: row },
-    statements: [saveRow(ctx, row), ...members.value],
+    statements: [saveRow(ctx, row), ...members.value.statements],
     event: event("update", row.id, row.externalId),
   };
 }
@@ -199,11 +256,17 @@ export async function patchGroup(ctx: WriteContext, cmd: Command<"patchGroup">):
   const docChanged = doc.displayName !== before.displayName || doc.externalId !== before.externalId;
   const members = await memberStatements(ctx, current.id, patched.value.members);
   if (!members.ok) return refuse(members);
+  const status = cmd.returnResource ? 200 : 204;
+  const kind = patchKind(docChanged, patched.value.members);
+  // A PATCH that changes nothing (adds a member already there, sets a value it has) keeps the version.
+  if (!docChanged && !(await membersWouldChange(ctx, current.id, members.value.steps))) {
+    return { result: { ok: true, status, group: current }, statements: [], event: event(kind, current.id, current.externalId) };
+  }
   const row = nextRow(ctx, current, doc, name.value);
   return {
-    result: { ok: true, status: cmd.returnResource ? 200 : 204, group: row },
-    statements: [saveRow(ctx, row), ...members.value],
-    event: event(patchKind(docChanged, patched.value.members), row.id, row.externalId),
+    result: { ok: true, status, group: row },
+    statements: [saveRow(ctx, row), ...members.value.statements],
+    event: event(kind, row.id, row.externalId),
   };
 }
 
