@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { entraUser, json, newOrganization, send } from "../support/client";
+import { watchWriterQueue } from "../reliability/writer-queue";
 
 interface EventRow {
   method: string;
@@ -21,6 +22,7 @@ const eventsOf = async (orgId: string) =>
 describe("provisioning events", () => {
   it("records each write with its operation, resource and status", async () => {
     const org = await newOrganization();
+    const started = Date.now();
     const user = await json(await send("POST", "/scim/v2/Users", org.token, entraUser(`ev@${org.domain}`, { externalId: "ev-1" })));
     const patch = (Operations: unknown[], path = `/scim/v2/Users/${user.id}`) => send("PATCH", path, org.token, { Operations });
     await patch([{ op: "replace", path: "displayName", value: "E" }]);
@@ -44,10 +46,35 @@ describe("provisioning events", () => {
     ]);
     expect(events[0]).toMatchObject({ path: "/scim/v2/Users", resource_id: user.id, external_id: "ev-1", error_detail: null });
     expect(events[4]).toMatchObject({ resource_id: group.id, external_id: "g-1" });
+    const finished = Date.now();
     for (const e of events) {
-      expect(e.latency_ms).toBeGreaterThanOrEqual(0);
-      expect(Date.parse(e.at)).not.toBeNaN();
+      expect(Date.parse(e.at)).toBeGreaterThanOrEqual(started);
+      expect(Date.parse(e.at)).toBeLessThanOrEqual(finished);
     }
+  });
+
+  it("measures latency from the request's arrival to its commit, time queued in the writer included", async () => {
+    const org = await newOrganization();
+    const user = await json(await send("POST", "/scim/v2/Users", org.token, entraUser(`slow@${org.domain}`)));
+    const queue = await watchWriterQueue(org.id);
+    // The writer is held, so the PATCH waits in its queue for as long as the test says.
+    const hold = await queue.holdAfter(0);
+    const sent = Date.now();
+    const answer = send("PATCH", `/scim/v2/Users/${user.id}`, org.token, { Operations: [{ op: "replace", path: "displayName", value: "Slow" }] });
+    await queue.joined(1);
+    const heldFrom = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const heldFor = Date.now() - heldFrom;
+    await hold.release();
+    expect((await answer).status).toBe(204);
+    const elapsed = Date.now() - sent;
+
+    const [, patched] = await eventsOf(org.id);
+    expect(patched).toMatchObject({ method: "PATCH", operation: "update", status: 204 });
+    // Not the writer's own time (a few milliseconds) but the wait the client saw, and never more than it.
+    expect(heldFor).toBeGreaterThanOrEqual(100);
+    expect(patched!.latency_ms).toBeGreaterThanOrEqual(heldFor);
+    expect(patched!.latency_ms).toBeLessThanOrEqual(elapsed);
   });
 
   it("records failed requests with their reason, whoever refused them", async () => {
