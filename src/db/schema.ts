@@ -193,7 +193,8 @@ export const users = sqliteTable(
   },
   (t) => [
     uniqueIndex("users_org_user_name").on(t.orgId, t.userNameKey),
-    index("users_org_external_id").on(t.orgId, t.externalId),
+    // Entra matches by externalId; the name key lets a page of matches come out in list order without a sort.
+    index("users_org_external_id").on(t.orgId, t.externalId, t.userNameKey),
     // The admins' user list searches display names by prefix.
     index("users_org_display_name").on(t.orgId, t.displayName),
   ],
@@ -216,7 +217,7 @@ export const groups = sqliteTable(
   },
   (t) => [
     uniqueIndex("groups_org_display_name").on(t.orgId, t.displayNameKey),
-    index("groups_org_external_id").on(t.orgId, t.externalId),
+    index("groups_org_external_id").on(t.orgId, t.externalId, t.displayNameKey),
   ],
 );
 
