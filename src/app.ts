@@ -1,7 +1,10 @@
 /** Builds the application: every area's router, one not-found and one error handler. */
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./shared/app-env";
-import { jsonError } from "./shared/json-answers";
+import { jsonError, unreadableBody } from "./shared/json-answers";
+import { publishDocument } from "./shared/openapi";
 import { limitBody, refuseCrossSite, requireJsonBody, safeAnswers } from "./shared/http-guards";
 import { accountRoutes } from "./account/routes";
 import { authorizeRoutes } from "./ui/authorize-routes";
@@ -33,10 +36,14 @@ app.use("/oauth/*", limitBody(16 * 1024, () => oauthTooLarge()));
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 guardPages(app);
-app.route("/api/operator", operator);
-app.route("/api", accountRoutes);
-app.route("/api/domains", domainRoutes);
-app.route("/api/organization", organizationRoutes);
+// One router holds every /api route, so one OpenAPI document describes them all.
+export const api = new OpenAPIHono<AppEnv>()
+  .route("/api/operator", operator)
+  .route("/api", accountRoutes)
+  .route("/api/domains", domainRoutes)
+  .route("/api/organization", organizationRoutes);
+publishDocument(api, "/api/openapi.json");
+app.route("/", api);
 app.route("/scim/v2", scim);
 app.route("/", oauthTokenRoutes);
 app.route("/", authorizeRoutes);
@@ -45,9 +52,11 @@ app.route("/", pages);
 app.notFound((c) => jsonError(404, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`));
 
 app.onError((err, c) => {
+  const path = new URL(c.req.url).pathname;
+  // The JSON API's validator throws before any route answers when it cannot read a body.
+  if (err instanceof HTTPException && path.startsWith("/api/")) return unreadableBody(err);
   // The detail stays in the log; clients get a retryable answer in their protocol's format, never a stack.
   console.error(err);
-  const path = new URL(c.req.url).pathname;
   if (path.toLowerCase().startsWith("/scim/")) {
     return errorResponse({ status: 503, detail: "The service could not complete the request; retry later." }, { "retry-after": "5" });
   }

@@ -1,5 +1,6 @@
-/** Organization settings with their defaults. */
+/** Organization settings with their defaults, and the settings a request may change. */
 import type { OrgSettings } from "../db/schema";
+import { z } from "../shared/api-schemas";
 
 export interface ResolvedSettings {
   requireVerifiedDomain: boolean;
@@ -10,15 +11,13 @@ export function resolveSettings(settings: OrgSettings | null | undefined): Resol
   return { requireVerifiedDomain: settings?.requireVerifiedDomain ?? true };
 }
 
-/** Reads a `settings` object from a request; unknown keys are refused so typos do not pass silently. */
-export function readSettings(raw: unknown): { ok: true; settings: OrgSettings } | { ok: false; message: string } {
-  if (raw === undefined || raw === null) return { ok: true, settings: {} };
-  if (typeof raw !== "object" || Array.isArray(raw)) return { ok: false, message: "settings must be an object." };
-  const settings: OrgSettings = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (key !== "requireVerifiedDomain") return { ok: false, message: `Unknown setting "${key}".` };
-    if (typeof value !== "boolean") return { ok: false, message: "settings.requireVerifiedDomain must be true or false." };
-    settings.requireVerifiedDomain = value;
-  }
-  return { ok: true, settings };
-}
+/** Settings as the API shows them. */
+export const Settings = z
+  .object({ requireVerifiedDomain: z.boolean().openapi({ description: "A SCIM userName must be an e-mail address at a verified domain of the organization." }) })
+  .openapi("Settings");
+
+/** The `settings` of a request; unknown keys are refused so typos do not pass silently. */
+export const SettingsChange = z.strictObject(
+  { requireVerifiedDomain: z.boolean({ error: "must be true or false." }).optional() },
+  { error: (issue) => (issue.code === "unrecognized_keys" ? `Unknown setting ${issue.keys.map((k) => `"${k}"`).join(", ")}.` : "must be an object.") },
+);

@@ -1,4 +1,5 @@
 /** JSON answers of the non-SCIM APIs: `{error, message}` with the right status. */
+import type { HTTPException } from "hono/http-exception";
 
 export const jsonError = (status: number, error: string, message: string, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify({ error, message }), {
@@ -6,20 +7,9 @@ export const jsonError = (status: number, error: string, message: string, header
     headers: { "content-type": "application/json; charset=utf-8", ...headers },
   });
 
-/** Reads a JSON object body, or says why it cannot; `allowEmpty` reads an empty body as `{}`. */
-export async function readJsonObject(
-  request: Request,
-  options: { allowEmpty?: boolean } = {},
-): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; response: Response }> {
-  let body: unknown;
-  try {
-    const text = await request.text();
-    body = options.allowEmpty && text.trim() === "" ? {} : JSON.parse(text);
-  } catch {
-    return { ok: false, response: jsonError(400, "invalid_json", "The request body is not valid JSON.") };
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return { ok: false, response: jsonError(400, "invalid_request", "The request body must be a JSON object.") };
-  }
-  return { ok: true, body: body as Record<string, unknown> };
+/** The answer to a body the JSON API's validator could not read: it throws before any route answers. */
+export function unreadableBody(err: HTTPException): Response {
+  if (err.status === 400) return jsonError(400, "invalid_json", "The request body is not valid JSON.");
+  if (err.status === 415) return jsonError(415, "unsupported_media_type", "Send the request body as JSON with Content-Type: application/json.");
+  return jsonError(err.status, "invalid_request", err.message);
 }
