@@ -189,7 +189,10 @@ async function main() {
   if (!operatorToken) throw new Error("No OPERATOR_TOKEN: set it, or run `npm run dev` once to create .dev.vars.");
   log(`Benchmarking ${base}${QUICK ? " (quick)" : ""}`);
 
-  const baseline = record("baseline: GET /healthz, 16 connections", await load({ connections: 16, until: forSeconds(SECONDS), next: async () => (await fetch(`${base}/healthz`).then((r) => r.text()), true) }));
+  const baseline = record("baseline: GET /healthz, 16 connections", await load({ connections: 16, until: forSeconds(SECONDS), next: async () => {
+    await fetch(`${base}/healthz`).then((r) => r.text());
+    return true;
+  } }));
 
   log("Seeding an organization with 1,000 users and 4 groups...");
   const main = await newOrganization();
@@ -264,7 +267,10 @@ async function main() {
       const name = `Sync group ${g}`;
       const found = await request("GET", `/scim/v2/Groups?excludedAttributes=members&filter=${encodeURIComponent(`displayName eq "${name}"`)}`, syncOrg.token);
       const made = await request("POST", "/scim/v2/Groups", syncOrg.token, { displayName: name, members: [] });
-      if (found.status !== 200 || made.status !== 201) return (groupErrors++, false);
+      if (found.status !== 200 || made.status !== 201) {
+        groupErrors++;
+        return false;
+      }
       const members = Array.from({ length: SYNC.members }, (_, i) => syncIds[(g * SYNC.members + i) % syncIds.length]);
       await addMembers(syncOrg, made.body.id, members, 50);
       return true;

@@ -4,7 +4,7 @@
  */
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
-import { accounts, domains, invitations, orgAdmins, organizations, type InvitationRow } from "../db/schema";
+import { domains, invitations, orgAdmins, organizations, } from "../db/schema";
 import { audit } from "../db/audit";
 import type { Permission } from "./membership";
 

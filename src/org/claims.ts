@@ -86,7 +86,7 @@ export async function claimDomain(db: DrizzleD1Database, claimant: Claimant, dom
  */
 export async function settleDomain(db: DrizzleD1Database, domainId: string, check: CheckResult | null, now: Date): Promise<DomainRow | undefined> {
   const row = await db.select().from(domains).where(eq(domains.id, domainId)).get();
-  if (!row || row.status !== "pending") return row;
+  if (row?.status !== "pending") return row;
   const at = now.toISOString();
   if (row.expiresAt && now.getTime() >= Date.parse(row.expiresAt)) {
     const expired = { status: "expired" as const, nextCheckAt: null, lastError: "The 10 days to verify this domain have passed; claim it again to get a new period." };

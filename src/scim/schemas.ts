@@ -249,7 +249,7 @@ export function resolvePath(kind: ResourceKind, path: string): ResolvedPath | un
   let rest = path;
   for (const s of candidates) {
     const urn = s.id.toLowerCase();
-    if (lower.startsWith(urn + ":")) {
+    if (lower.startsWith(`${urn}:`)) {
       schema = s;
       rest = path.slice(urn.length + 1);
       break;

@@ -1,7 +1,7 @@
 /** The organization's pages, for its admins; changes need read & write. */
 import { drizzle } from "drizzle-orm/d1";
 import { Hono, type Context } from "hono";
-import { type AdminEnv } from "../account/middleware";
+import type { AdminEnv } from "../account/middleware";
 import { isEmail } from "../account/sign-in";
 import { organizationInvitations } from "../org/invitations";
 import { browseGroups, browseMembers, browseUsers } from "../monitor/directory";

@@ -26,7 +26,7 @@ describe("domain claims", () => {
     });
     expect(Date.parse(domain.expiresAt) - Date.parse(domain.createdAt)).toBe(10 * 24 * 3600 * 1000);
     // Claiming again returns the same claim.
-    const again = await send("POST", "/api/domains", admin.token, { domain: admin.domain.toUpperCase() + "." });
+    const again = await send("POST", "/api/domains", admin.token, { domain: `${admin.domain.toUpperCase()}.` });
     expect(again.status).toBe(200);
     expect((await json(again)).verificationCode).toBe(code);
     const polled = await send("GET", `/api/domains/${admin.domain}`, admin.token);

@@ -49,7 +49,11 @@ export async function watchWriterQueue(orgId: string): Promise<WriterQueue> {
         const released = new Promise<void>((resolve) => (release = resolve));
         let reach!: () => void;
         const reached = new Promise<void>((resolve) => (reach = resolve));
-        const enqueue = () => void serialize(() => (reach(), released));
+        const enqueue = () =>
+          void serialize(() => {
+            reach();
+            return released;
+          });
         if (after <= joined) enqueue();
         else pending.push({ after, enqueue });
         return { reached, release };

@@ -10,7 +10,11 @@ export function stubWorld(): FakeWorld & { publishTxt(name: string, value: strin
   world.on("cloudflare-dns.com", resolverWith(records, true));
   world.on("dns.google", resolverWith(records, true));
   vi.spyOn(globalThis, "fetch").mockImplementation(world.fetch);
-  return { ...world, publishTxt: (name, value) => (records[name] ??= []).push(`"${value}"`) };
+  const publishTxt = (name: string, value: string) => {
+    records[name] ??= [];
+    records[name].push(`"${value}"`);
+  };
+  return { ...world, publishTxt };
 }
 
 afterEach(() => {

@@ -2,7 +2,7 @@
 // `npm run dev` and its local DNS stub: sign up, publish the record, watch the page turn verified.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devServer, launchChromium, projectRoot } from "./dev-server";
 

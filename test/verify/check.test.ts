@@ -126,10 +126,10 @@ describe("schedule", () => {
     const created = new Date("2026-01-01T00:00:00.000Z");
     const expires = expiryOf(created);
     expect(expires.toISOString()).toBe("2026-01-11T00:00:00.000Z");
-    const after = (ms: number) => nextCheckAt(created, expires, new Date(created.getTime() + ms)).getTime() - created.getTime() - ms;
-    expect(after(10 * 60_000)).toBe(5 * 60_000);
-    expect(after(3 * 3600_000)).toBe(30 * 60_000);
-    expect(after(48 * 3600_000)).toBe(2 * 3600_000);
+    const waitAfter = (ms: number) => nextCheckAt(created, expires, new Date(created.getTime() + ms)).getTime() - created.getTime() - ms;
+    expect(waitAfter(10 * 60_000)).toBe(5 * 60_000);
+    expect(waitAfter(3 * 3600_000)).toBe(30 * 60_000);
+    expect(waitAfter(48 * 3600_000)).toBe(2 * 3600_000);
     expect(nextCheckAt(created, expires, new Date(expires.getTime() - 60_000)).getTime()).toBe(expires.getTime());
   });
 });
