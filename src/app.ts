@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./shared/app-env";
+import { requireValidConfig } from "./shared/config-guard";
 import { jsonError, unreadableBody } from "./shared/json-answers";
 import { publishDocument } from "./shared/openapi";
 import { limitBody, refuseCrossSite, requireJsonBody, safeAnswers } from "./shared/http-guards";
@@ -23,6 +24,13 @@ const oauthTooLarge = () =>
     status: 413,
     headers: { "content-type": "application/json; charset=utf-8" },
   });
+
+// First: a variable with a bad value answers every request 503, in the protocol's error format, naming it.
+app.use(
+  requireValidConfig((c, detail) =>
+    new URL(c.req.url).pathname.toLowerCase().startsWith("/scim/") ? errorResponse({ status: 503, detail }) : jsonError(503, "misconfigured", detail),
+  ),
+);
 
 app.use(async (c, next) => {
   c.set("startedAt", Date.now());

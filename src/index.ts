@@ -2,6 +2,7 @@
 import { app } from "./app";
 import { pruneCredentials } from "./db/prune";
 import { pruneEvents } from "./monitor/retention";
+import { configProblem } from "./shared/config";
 import { liveCheckDeps } from "./org/domains";
 import { canonicalScimUrl } from "./scim/routes";
 import { sweepDomains } from "./verify/sweep";
@@ -17,6 +18,12 @@ export default {
     return app.fetch(canonical ? new Request(canonical, request) : request, env, ctx);
   },
   async scheduled(controller, env) {
+    // A variable with a bad value fails the whole run, loudly and naming it, before any duty half-runs.
+    const problem = configProblem(env);
+    if (problem) {
+      console.error(`cron not run: ${problem.message}`);
+      throw problem;
+    }
     const now = new Date(controller.scheduledTime);
     // Each duty runs even when another fails.
     const duties = {

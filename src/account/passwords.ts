@@ -1,11 +1,9 @@
 /** Password hashing with PBKDF2-SHA-256 through WebCrypto; the parameters are stored with the hash. */
+import { fromBase64, toBase64 } from "../shared/base64";
 
 // The Workers runtime refuses PBKDF2 above 100,000 iterations; stored hashes name their own count.
 export const PBKDF2_ITERATIONS = 100_000;
 const encoder = new TextEncoder();
-
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
 async function derive(password: string, salt: Uint8Array, iterations: number): Promise<ArrayBuffer> {
   const key = await crypto.subtle.importKey("raw", encoder.encode(password), "PBKDF2", false, ["deriveBits"]);
@@ -23,8 +21,9 @@ export async function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, iterations, salt, hash] = stored.split("$");
   if (scheme !== "pbkdf2-sha256" || !iterations || !salt || !hash) return false;
-  const expected = fromBase64(hash);
-  const actual = new Uint8Array(await derive(password, fromBase64(salt), Number(iterations)));
+  const [saltBytes, expected] = [fromBase64(salt), fromBase64(hash)];
+  if (!saltBytes || !expected) return false;
+  const actual = new Uint8Array(await derive(password, saltBytes, Number(iterations)));
   return actual.byteLength === expected.byteLength && crypto.subtle.timingSafeEqual(actual, expected);
 }
 

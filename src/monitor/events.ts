@@ -2,6 +2,7 @@
 import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { provisioningEvents } from "../db/schema";
+import { fromBase64url, toBase64url } from "../shared/base64";
 
 export const OPERATIONS = [
   "create",
@@ -51,21 +52,19 @@ export function readEventQuery(q: Record<string, string | undefined>): FilterRes
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) return { ok: false, message: `limit must be a whole number from 1 to ${MAX_PAGE}.` };
   let cursor: number | undefined;
   if (q.cursor) {
-    cursor = Number.parseInt(atobSafe(q.cursor) ?? "", 10);
+    cursor = Number.parseInt(seqOfCursor(q.cursor) ?? "", 10);
     if (!Number.isInteger(cursor) || cursor < 1) return { ok: false, message: "cursor is not one this API gave out." };
   }
   return { ok: true, filter, limit, ...(cursor !== undefined ? { cursor } : {}) };
 }
 
-function atobSafe(text: string): string | undefined {
-  try {
-    return atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  } catch {
-    return undefined;
-  }
-}
+// A cursor is the last event's seq in base64url: opaque to clients, so they never build one.
+const cursorOf = (seq: number) => toBase64url(new TextEncoder().encode(String(seq)));
 
-const cursorOf = (seq: number) => btoa(String(seq)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+const seqOfCursor = (cursor: string) => {
+  const bytes = fromBase64url(cursor);
+  return bytes && new TextDecoder().decode(bytes);
+};
 
 /** The condition of a filter, always within one organization. */
 export function eventCondition(orgId: string, filter: EventFilter, before?: number): SQL {

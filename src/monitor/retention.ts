@@ -2,19 +2,14 @@
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { provisioningEvents } from "../db/schema";
+import { configOf } from "../shared/config";
 
 const BATCH = 1000;
 const MAX_BATCHES = 20;
 
-/** Days of events kept: EVENT_RETENTION_DAYS, 30 by default. */
-export function retentionDays(env: Env): number {
-  const days = Number.parseInt(env.EVENT_RETENTION_DAYS ?? "30", 10);
-  return Number.isFinite(days) && days >= 1 ? days : 30;
-}
-
-/** Deletes events older than the retention period, oldest first, at most MAX_BATCHES x BATCH per run. */
+/** Deletes events older than EVENT_RETENTION_DAYS, oldest first, at most MAX_BATCHES x BATCH per run. */
 export async function pruneEvents(env: Env, now: Date, batch = BATCH): Promise<number> {
-  const cutoff = new Date(now.getTime() - retentionDays(env) * 86400_000).toISOString();
+  const cutoff = new Date(now.getTime() - configOf(env).eventRetentionDays * 86400_000).toISOString();
   const e = provisioningEvents;
   let deleted = 0;
   for (let i = 0; i < MAX_BATCHES; i++) {

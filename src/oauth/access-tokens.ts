@@ -1,7 +1,9 @@
 /** OAuth access tokens: ES256 JWTs signed with the current key, verified locally against published keys. */
 import { errors, importJWK, jwtVerify, SignJWT, type CryptoKey as JoseKey, type JWTPayload } from "jose";
+import { configOf, keyEncryptionSecret } from "../shared/config";
+import { scimBaseOf } from "../shared/scim-base";
 import { signingKeyWriter } from "../writer/address";
-import { currentSigningKey, MAX_TOKEN_MINUTES, publicKey } from "./keys";
+import { currentSigningKey, publicKey } from "./keys";
 
 export const SCOPE = "scim";
 
@@ -15,25 +17,21 @@ export interface AccessClaims {
   sid?: string;
 }
 
-/** Token lifetime: ACCESS_TOKEN_MINUTES, kept within Entra's range of 60 minutes to 6 hours. */
-export function tokenMinutes(env: Env): number {
-  const minutes = Number.parseInt(env.ACCESS_TOKEN_MINUTES ?? "60", 10);
-  return Number.isFinite(minutes) ? Math.min(MAX_TOKEN_MINUTES, Math.max(60, minutes)) : 60;
-}
-
 /** The issuer of our tokens and metadata: the origin the request came to. */
 export const issuerOf = (url: string) => new URL(url).origin;
-export const audienceOf = (url: string) => `${new URL(url).origin}/scim/v2`;
+/** The audience of our tokens: the SCIM service they are for. */
+export const audienceOf = scimBaseOf;
 
 /** Signs an access token; creates the first signing key when there is none. */
 export async function issueAccessToken(env: Env, url: string, subject: string, claims: AccessClaims): Promise<{ token: string; expiresIn: number }> {
   const now = new Date();
-  let key = await currentSigningKey(env.DB, env.KEY_ENCRYPTION_SECRET, now);
+  const config = configOf(env);
+  let key = await currentSigningKey(env.DB, keyEncryptionSecret(config), now);
   if (!key) {
     await signingKeyWriter(env).rotateSigningKeys(now.getTime());
-    key = await currentSigningKey(env.DB, env.KEY_ENCRYPTION_SECRET, now);
+    key = await currentSigningKey(env.DB, keyEncryptionSecret(config), now);
   }
-  const expiresIn = tokenMinutes(env) * 60;
+  const expiresIn = config.accessTokenMinutes * 60;
   const token = await new SignJWT({ ...claims })
     .setProtectedHeader({ alg: "ES256", kid: key!.kid, typ: "at+jwt" })
     .setIssuer(issuerOf(url))

@@ -1,6 +1,8 @@
 /** OAuth state changes of an organization: clients and secrets, grants, codes, refresh-token rotation. */
 import { and, eq, isNull } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { Permission } from "../account/membership";
+import { toBase64url } from "../shared/base64";
 import { newSecret, sha256Hex } from "../shared/secrets";
 import { oauthClients, oauthClientSecrets, oauthCodes, oauthGrants, orgAdmins, refreshTokens, type OAuthGrantRow } from "../db/schema";
 import { audit } from "../db/audit";
@@ -100,6 +102,10 @@ export async function authorizeCode(
   return code;
 }
 
+/** A grant of the organization by id: a code, token or claim never reaches another organization's grant. */
+export const grantOf = (db: DrizzleD1Database, orgId: string, grantId: string) =>
+  db.select().from(oauthGrants).where(and(eq(oauthGrants.id, grantId), eq(oauthGrants.orgId, orgId))).get();
+
 /** Revokes a grant: its refresh tokens and access tokens stop working. */
 export async function revokeGrant(db: DrizzleD1Database, orgId: string, grantId: string, actor: string, now: Date): Promise<boolean> {
   const active = and(eq(oauthGrants.id, grantId), eq(oauthGrants.orgId, orgId), isNull(oauthGrants.revokedAt));
@@ -108,9 +114,6 @@ export async function revokeGrant(db: DrizzleD1Database, orgId: string, grantId:
   await db.batch([db.update(oauthGrants).set({ revokedAt: at }).where(active), audit(db, orgId, actor, "oauth.revoke", { grantId }, at)]);
   return true;
 }
-
-const base64url = (bytes: ArrayBuffer) =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
 /** Issues a refresh token for a grant (idle expiry from now) and marks the grant used. */
 async function refreshFor(db: DrizzleD1Database, grant: OAuthGrantRow, now: Date) {
@@ -127,15 +130,24 @@ async function refreshFor(db: DrizzleD1Database, grant: OAuthGrantRow, now: Date
   };
 }
 
-/** Whether the grant's admin still administers its organization. */
-async function adminStill(db: DrizzleD1Database, grant: OAuthGrantRow): Promise<boolean> {
-  if (!grant.accountId) return true;
+/**
+ * What the grant's admin may still do in its organization: undefined once the account is no longer
+ * an admin of it. A grant of no account (client credentials) rests on no admin and may write.
+ */
+export async function grantAdminPermission(db: DrizzleD1Database, grant: Pick<OAuthGrantRow, "orgId" | "accountId">): Promise<Permission | undefined> {
+  if (!grant.accountId) return "read-write";
   const row = await db
-    .select({ orgId: orgAdmins.orgId })
+    .select({ permission: orgAdmins.permission })
     .from(orgAdmins)
     .where(and(eq(orgAdmins.orgId, grant.orgId), eq(orgAdmins.accountId, grant.accountId)))
     .get();
-  return !!row;
+  return row?.permission;
+}
+
+/** invalid_grant when the grant's admin is no longer one: nothing is issued on a departed admin's consent. */
+async function adminGone(db: DrizzleD1Database, grant: OAuthGrantRow): Promise<OAuthFailure | undefined> {
+  if (await grantAdminPermission(db, grant)) return undefined;
+  return invalidGrant("The account that authorized is no longer an admin of the organization.");
 }
 
 /**
@@ -151,7 +163,7 @@ export async function redeemCode(
 ): Promise<Issued> {
   const code = await db.select().from(oauthCodes).where(eq(oauthCodes.codeHash, codeHash)).get();
   if (!code) return invalidGrant("The authorization code is not valid.");
-  const grant = await db.select().from(oauthGrants).where(and(eq(oauthGrants.id, code.grantId), eq(oauthGrants.orgId, orgId))).get();
+  const grant = await grantOf(db, orgId, code.grantId);
   if (!grant) return invalidGrant("The authorization code is not valid.");
   if (code.usedAt) {
     await revokeGrant(db, orgId, grant.id, "system", now);
@@ -165,12 +177,13 @@ export async function redeemCode(
   }
   if (code.codeChallenge) {
     if (!presented.verifier) return invalidGrant("code_verifier is required: the authorization request had a code_challenge.");
-    const digest = base64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(presented.verifier)));
+    const digest = toBase64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(presented.verifier)));
     if (digest !== code.codeChallenge) return invalidGrant("code_verifier does not match the code_challenge.");
   } else if (presented.verifier) {
     return invalidGrant("code_verifier was sent, but the authorization request had no code_challenge.");
   }
-  if (!(await adminStill(db, grant))) return invalidGrant("The account that authorized is no longer an admin of the organization.");
+  const departed = await adminGone(db, grant);
+  if (departed) return departed;
   const { refreshToken, statements } = await refreshFor(db, grant, now);
   await db.batch([db.update(oauthCodes).set({ usedAt: now.toISOString() }).where(eq(oauthCodes.codeHash, codeHash)), ...statements]);
   return { ok: true, grant, refreshToken };
@@ -191,32 +204,32 @@ export async function rotateRefresh(
 ): Promise<Issued> {
   const token = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).get();
   if (!token) return invalidGrant("The refresh token is not valid.");
-  const grant = await db.select().from(oauthGrants).where(and(eq(oauthGrants.id, token.grantId), eq(oauthGrants.orgId, orgId))).get();
+  const grant = await grantOf(db, orgId, token.grantId);
   if (!grant || grant.revokedAt) return invalidGrant("The grant of this refresh token was revoked.");
   if (grant.clientId !== clientId) return invalidGrant("The refresh token was issued to another client.");
+  // A retry of a rotated token replaces its unused successor; a live token is rotated.
+  let successor: string | undefined;
   if (token.rotatedAt) {
-    const successor = await retriableSuccessor(db, token, now, graceSeconds);
+    successor = await retriableSuccessor(db, token, now, graceSeconds);
     if (!successor) {
       await revokeGrant(db, orgId, grant.id, "system", now);
       return invalidGrant("The refresh token was already used; the grant is revoked.");
     }
-    if (!(await adminStill(db, grant))) return invalidGrant("The account that authorized is no longer an admin of the organization.");
-    const next = await refreshFor(db, grant, now);
-    // rotatedAt stays: retries never extend the grace period.
-    await db.batch([
-      db.delete(refreshTokens).where(and(eq(refreshTokens.tokenHash, successor), isNull(refreshTokens.rotatedAt))),
-      db.update(refreshTokens).set({ replacedBy: next.tokenHash }).where(eq(refreshTokens.tokenHash, tokenHash)),
-      ...next.statements,
-    ]);
-    return { ok: true, grant, refreshToken: next.refreshToken };
+  } else {
+    // Tokens issued before refresh tokens had an idle expiry expire a period after their issue.
+    const expiresAt = token.expiresAt ?? new Date(Date.parse(token.createdAt) + REFRESH_IDLE_DAYS * DAY).toISOString();
+    if (now.getTime() >= Date.parse(expiresAt)) return invalidGrant("The refresh token has expired; authorize again.");
   }
-  // Tokens issued before refresh tokens had an idle expiry expire a period after their issue.
-  const expiresAt = token.expiresAt ?? new Date(Date.parse(token.createdAt) + REFRESH_IDLE_DAYS * DAY).toISOString();
-  if (now.getTime() >= Date.parse(expiresAt)) return invalidGrant("The refresh token has expired; authorize again.");
-  if (!(await adminStill(db, grant))) return invalidGrant("The account that authorized is no longer an admin of the organization.");
+  const departed = await adminGone(db, grant);
+  if (departed) return departed;
   const next = await refreshFor(db, grant, now);
   await db.batch([
-    db.update(refreshTokens).set({ rotatedAt: now.toISOString(), replacedBy: next.tokenHash }).where(eq(refreshTokens.tokenHash, tokenHash)),
+    // A retry leaves rotatedAt as it is: retries never extend the grace period.
+    db
+      .update(refreshTokens)
+      .set(successor ? { replacedBy: next.tokenHash } : { rotatedAt: now.toISOString(), replacedBy: next.tokenHash })
+      .where(eq(refreshTokens.tokenHash, tokenHash)),
+    ...(successor ? [db.delete(refreshTokens).where(and(eq(refreshTokens.tokenHash, successor), isNull(refreshTokens.rotatedAt)))] : []),
     ...next.statements,
   ]);
   return { ok: true, grant, refreshToken: next.refreshToken };

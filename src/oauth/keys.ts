@@ -3,18 +3,16 @@ import { and, desc, eq, gt, lt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey as JoseKey, type JWK } from "jose";
 import { signingKeys } from "../db/schema";
+import { fromBase64, toBase64 } from "../shared/base64";
+import { MAX_ACCESS_TOKEN_MINUTES } from "../shared/config";
 
 const DAY = 24 * 3600 * 1000;
 // A key signs for 30 days; its public key stays published until every token it signed has expired.
 export const KEY_SIGNING_DAYS = 30;
-export const MAX_TOKEN_MINUTES = 360;
 const encoder = new TextEncoder();
 
-const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const unb64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-
+/** The AES key derived from KEY_ENCRYPTION_SECRET (the config checks its length). */
 async function sealingKey(secret: string): Promise<CryptoKey> {
-  if (!secret || secret.length < 16) throw new Error("KEY_ENCRYPTION_SECRET must be set to at least 16 characters");
   const material = await crypto.subtle.digest("SHA-256", encoder.encode(`edge-scim signing keys\u0000${secret}`));
   return crypto.subtle.importKey("raw", material, "AES-GCM", false, ["encrypt", "decrypt"]);
 }
@@ -23,12 +21,13 @@ async function sealingKey(secret: string): Promise<CryptoKey> {
 export async function seal(jwk: JWK, secret: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await sealingKey(secret), encoder.encode(JSON.stringify(jwk)));
-  return `${b64(iv)}.${b64(new Uint8Array(sealed))}`;
+  return `${toBase64(iv)}.${toBase64(sealed)}`;
 }
 
 async function unseal(sealed: string, secret: string): Promise<JWK> {
-  const [iv, data] = sealed.split(".");
-  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: unb64(iv!) }, await sealingKey(secret), unb64(data!));
+  const [iv, data] = sealed.split(".").map((part) => fromBase64(part));
+  if (!iv || !data) throw new Error("A sealed signing key is not `<iv>.<ciphertext>` in base64.");
+  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv }, await sealingKey(secret), data);
   return JSON.parse(new TextDecoder().decode(plain)) as JWK;
 }
 
@@ -50,7 +49,7 @@ export async function rotateSigningKeys(db: D1Database, secret: string, now: Dat
     privateJwkSealed: await seal(await exportJWK(privateKey), secret),
     createdAt: now.toISOString(),
     retiresAt: retires.toISOString(),
-    dropAfter: new Date(retires.getTime() + (MAX_TOKEN_MINUTES + 5) * 60_000).toISOString(),
+    dropAfter: new Date(retires.getTime() + (MAX_ACCESS_TOKEN_MINUTES + 5) * 60_000).toISOString(),
   });
 }
 

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../shared/app-env";
+import { configOf } from "../shared/config";
 import { sha256Hex } from "../shared/secrets";
 import { oauthCodes, oauthGrants, refreshTokens } from "../db/schema";
 import { orgWriter } from "../writer/address";
@@ -41,15 +42,6 @@ async function tokenResponse(c: Ctx, subject: string, claims: Parameters<typeof 
     200,
     NO_STORE,
   );
-}
-
-/**
- * Seconds after a rotation during which the previous refresh token may be presented again (a
- * client retrying after a lost response), as Okta allows: REFRESH_GRACE_SECONDS, 0 to 60, 30 by default.
- */
-export function refreshGraceSeconds(env: Pick<Env, "REFRESH_GRACE_SECONDS">): number {
-  const seconds = Number.parseInt(env.REFRESH_GRACE_SECONDS ?? "30", 10);
-  return Number.isFinite(seconds) ? Math.min(60, Math.max(0, seconds)) : 30;
 }
 
 /** The organization a code or refresh token belongs to, found through its grant. */
@@ -96,14 +88,14 @@ export const oauthTokenRoutes = new Hono<AppEnv>()
     const issued =
       grantType === "authorization_code"
         ? await writer.redeemCode(orgId, hash, { clientId: client.id, redirectUri: form.redirect_uri ?? null, verifier: form.code_verifier ?? null }, now)
-        : await writer.rotateRefresh(orgId, hash, client.id, now, refreshGraceSeconds(c.env));
+        : await writer.rotateRefresh(orgId, hash, client.id, now, configOf(c.env).refreshGraceSeconds);
     if (!issued.ok) return oauthError(issued.error, issued.description);
     const { grant } = issued;
     return tokenResponse(c, grant.accountId ?? client.id, { org: grant.orgId, client_id: client.id, gid: grant.id, scope: SCOPE }, issued.refreshToken);
   })
   .post("/oauth/revoke", async (c) => {
     const form = await readForm(c);
-    if (!form || !form.token) return oauthError("invalid_request", "token is required, form-encoded.");
+    if (!form?.token) return oauthError("invalid_request", "token is required, form-encoded.");
     const auth = await authenticateClient(c.env, c.req.header("authorization"), form);
     if (!auth.ok) return oauthError("invalid_client", auth.description, 401, auth.basic ? { "www-authenticate": 'Basic realm="edge-scim"' } : {});
     // RFC 7009: revoking either token of a grant ends the grant; unknown tokens are not an error.

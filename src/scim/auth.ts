@@ -9,36 +9,32 @@ import { looksLikeJwt, verifyAccessToken } from "../oauth/access-tokens";
 import { grantStanding } from "../oauth/grant-check";
 import { errorResponse } from "./errors";
 import { bearerToken } from "../shared/bearer-token";
-
+import { configOf } from "../shared/config";
+import { RecentAnswers } from "../shared/recent-answers";
 
 // Per isolate: a token's answer is trusted for REVOCATION_CHECK_SECONDS (as for OAuth grants),
 // which spares every SCIM request a D1 round trip; revocation takes effect within that time.
 // Expiry is not revocation: a cached answer is trusted no later than the token's expiresAt.
-const recentTokens = new Map<string, { until: number; orgId: string | undefined }>();
+const recentTokens = new RecentAnswers<string | undefined>();
 
 /** The organization whose active SCIM token this is, looked up by hash. */
 export async function organizationOfScimToken(env: Env, token: string): Promise<string | undefined> {
   const hash = await sha256Hex(token);
-  const ttl = Math.max(0, Number.parseInt(env.REVOCATION_CHECK_SECONDS ?? "60", 10) || 0) * 1000;
   const now = Date.now();
-  const cached = recentTokens.get(hash);
-  if (cached && now < cached.until) return cached.orgId;
-  const row = await drizzle(env.DB)
-    .select({ orgId: scimTokens.orgId, expiresAt: scimTokens.expiresAt })
-    .from(scimTokens)
-    .where(
-      and(
-        eq(scimTokens.tokenHash, hash),
-        isNull(scimTokens.revokedAt),
-        or(isNull(scimTokens.expiresAt), gt(scimTokens.expiresAt, new Date(now).toISOString())),
-      ),
-    )
-    .get();
-  if (ttl > 0) {
-    if (recentTokens.size > 10_000) recentTokens.clear();
-    recentTokens.set(hash, { until: Math.min(now + ttl, row?.expiresAt ? Date.parse(row.expiresAt) : Infinity), orgId: row?.orgId });
-  }
-  return row?.orgId;
+  return recentTokens.answer(hash, now, configOf(env).revocationCheckSeconds * 1000, async () => {
+    const row = await drizzle(env.DB)
+      .select({ orgId: scimTokens.orgId, expiresAt: scimTokens.expiresAt })
+      .from(scimTokens)
+      .where(
+        and(
+          eq(scimTokens.tokenHash, hash),
+          isNull(scimTokens.revokedAt),
+          or(isNull(scimTokens.expiresAt), gt(scimTokens.expiresAt, new Date(now).toISOString())),
+        ),
+      )
+      .get();
+    return { value: row?.orgId, until: row?.expiresAt ? Date.parse(row.expiresAt) : Infinity };
+  });
 }
 
 const unauthorized = (detail: string) =>

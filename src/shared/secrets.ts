@@ -1,16 +1,11 @@
 /** Random secrets, their SHA-256 hashes (the only form stored) and constant-time comparison. */
+import { toBase64url } from "./base64";
 
 const encoder = new TextEncoder();
 
-function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
 /** A new secret of 256 random bits with a readable prefix, e.g. `scim_...`. */
 export function newSecret(prefix: string): string {
-  return `${prefix}_${base64url(crypto.getRandomValues(new Uint8Array(32)))}`;
+  return `${prefix}_${toBase64url(crypto.getRandomValues(new Uint8Array(32)))}`;
 }
 
 /** The SHA-256 of a secret, hex encoded. */

@@ -1,4 +1,5 @@
 /** One verification check of a domain: every DoH resolver and the HTTP file, and what to tell the admin. */
+import { configOf } from "../shared/config";
 import { queryTxt, type DohAnswer } from "./doh";
 import { checkHttpFile } from "./http-file";
 
@@ -19,9 +20,8 @@ export interface CheckDeps {
   timeoutMs: number;
 }
 
-/** The resolvers of the DOH_RESOLVERS var (comma separated). */
-export const resolversOf = (value: string | undefined) =>
-  (value ?? "").split(",").map((r) => r.trim()).filter((r) => r !== "");
+/** The resolvers of a DOH_RESOLVERS value, as the config parses it; with an env at hand, read `configOf(env).dohResolvers`. */
+export const resolversOf = (value: string | undefined): string[] => configOf({ DOH_RESOLVERS: value }).dohResolvers;
 
 /** What the DNS answers mean together: one matching answer from any resolver verifies. */
 function dnsVerdict(domain: string, expected: string, answers: DohAnswer[]): { verified: boolean; dnssec: boolean | null; reason: string } {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sha256Hex } from "../../src/shared/secrets";
-import { refreshGraceSeconds } from "../../src/oauth/token-routes";
+import { configOf } from "../../src/shared/config";
 import { REFRESH_IDLE_DAYS } from "../../src/oauth/grants";
 import { orgWriter } from "../../src/writer/address";
 import { send } from "../support/client";
@@ -90,16 +90,14 @@ describe("refresh-token rotation with a grace period", () => {
     expect((await refresh(client, third.body.refresh_token)).body.error).toBe("invalid_grant");
   });
 
-  it("is REFRESH_GRACE_SECONDS, 30 by default, kept within 0 to 60 seconds", () => {
-    const withSeconds = (value: string | undefined) => refreshGraceSeconds({ REFRESH_GRACE_SECONDS: value as string });
+  it("is REFRESH_GRACE_SECONDS, 30 by default, from 0 to 60 seconds; a value outside it is refused, naming the variable", () => {
+    const withSeconds = (value: string | undefined) => () => configOf({ REFRESH_GRACE_SECONDS: value }).refreshGraceSeconds;
     expect(env.REFRESH_GRACE_SECONDS).toBe("30");
-    expect(withSeconds("30")).toBe(30);
-    expect(withSeconds("0")).toBe(0);
-    expect(withSeconds("45")).toBe(45);
-    expect(withSeconds("600")).toBe(60);
-    expect(withSeconds("-5")).toBe(0);
-    expect(withSeconds("soon")).toBe(30);
-    expect(withSeconds(undefined)).toBe(30);
+    expect(withSeconds("30")()).toBe(30);
+    expect(withSeconds("0")()).toBe(0);
+    expect(withSeconds("45")()).toBe(45);
+    expect(withSeconds(undefined)()).toBe(30);
+    for (const bad of ["600", "-5", "soon"]) expect(withSeconds(bad)).toThrow(/^REFRESH_GRACE_SECONDS must be a whole number from 0 to 60/);
   });
 });
 

@@ -3,8 +3,9 @@ import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { domains, organizations } from "../../db/schema";
-import { badRequest, fail, ok, type Result, type ScimError } from "../errors";
+import { badRequest, clip, fail, ok, type Result, type ScimError } from "../errors";
 import { ifMatchAllows } from "../meta";
+import { emailDomain } from "../../shared/email";
 import { normalizeDomain } from "../../verify/domain-name";
 import type { ScimWriteResult } from "./commands";
 
@@ -64,6 +65,33 @@ export function checkVersion(ifMatch: string | undefined, version: number): Resu
     : fail(412, `The resource has changed: its version is W/"${version}", the request names ${ifMatch}.`);
 }
 
+/** A stored resource as a write finds it: what the version check and the log entry read. */
+type Stored = { version: number; externalId: string | null };
+
+/** The resource to change and how to refuse the change, or the refusal when there is nothing to change. */
+export type Loaded<Row> =
+  | { current: Row; refuse: (failed: { error: ScimError }) => Outcome; refusal?: undefined }
+  | { current?: undefined; refuse?: undefined; refusal: Outcome };
+
+/**
+ * The resource a write changes, found in the organization at the version the request names, with
+ * `refuse` for the write's later refusals; otherwise the refusal to log: 404 unknown id, 412 other version.
+ */
+export async function loadForWrite<Row extends Stored>(
+  ctx: WriteContext,
+  resourceType: EventFields["resourceType"],
+  find: (db: DrizzleD1Database, orgId: string, id: string) => Promise<Row | undefined>,
+  request: { id: string; ifMatch?: string },
+  operation: string,
+): Promise<Loaded<Row>> {
+  const event = (externalId: string | null = null): EventFields => ({ operation, resourceType, resourceId: request.id, externalId });
+  const current = await find(ctx.db, ctx.orgId, request.id);
+  if (!current) return { refusal: refused(notFound(resourceType, clip(request.id)), event()) };
+  const version = checkVersion(request.ifMatch, current.version);
+  if (!version.ok) return { refusal: refused(version.error, event(current.externalId)) };
+  return { current, refuse: (failed) => refused(failed.error, event(current.externalId)) };
+}
+
 /**
  * With `requireVerifiedDomain` (the default), a userName must be an e-mail address in a verified
  * domain of the organization; a subdomain counts only once it is verified itself.
@@ -71,8 +99,8 @@ export function checkVersion(ifMatch: string | undefined, version: number): Resu
 export async function checkUserNameDomain(ctx: WriteContext, userName: string): Promise<Result<true>> {
   const policy = await ctx.policy();
   if (!policy.requireVerifiedDomain) return ok(true);
-  const at = userName.lastIndexOf("@");
-  const normalized = at > 0 ? normalizeDomain(userName.slice(at + 1)) : undefined;
+  const domainPart = emailDomain(userName);
+  const normalized = domainPart !== undefined ? normalizeDomain(domainPart) : undefined;
   if (!normalized?.ok) {
     return badRequest("invalidValue", `userName "${userName}" must be an e-mail address in a verified domain of this organization.`);
   }

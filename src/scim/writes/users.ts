@@ -2,7 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { users, type UserRow } from "../../db/schema";
-import { clip, type Result } from "../errors";
+import type { Result } from "../errors";
 import { applyPatch } from "../patch/apply";
 import { readPatchRequest } from "../patch/operations";
 import { findUser } from "../users/read";
@@ -16,7 +16,7 @@ import {
 } from "../users/document";
 import type { ParsedWrite, ScimWrite } from "./commands";
 import { leaveAllGroups } from "./groups";
-import { checkUserNameDomain, checkVersion, notFound, refused, type EventFields, type Outcome, type WriteContext } from "./context";
+import { checkUserNameDomain, loadForWrite, refused, type EventFields, type Outcome, type WriteContext } from "./context";
 
 type Command<K extends ScimWrite["kind"]> = ParsedWrite<Extract<ScimWrite, { kind: K }>>;
 
@@ -86,36 +86,30 @@ function update(ctx: WriteContext, current: UserRow, fields: UserFields, status:
 }
 
 export async function replaceUser(ctx: WriteContext, cmd: Command<"replaceUser">): Promise<Outcome> {
-  const current = await findUser(ctx.db, ctx.orgId, cmd.id);
-  if (!current) return refused(notFound("User", clip(cmd.id)), event("update", cmd.id));
-  const version = checkVersion(cmd.ifMatch, current.version);
-  if (!version.ok) return refused(version.error, event("update", cmd.id, current.externalId));
+  const { current, refuse, refusal } = await loadForWrite(ctx, "User", findUser, cmd, "update");
+  if (!current) return refusal;
   const doc = readUserDocument(cmd.body);
-  if (!doc.ok) return refused(doc.error, event("update", cmd.id, current.externalId));
+  if (!doc.ok) return refuse(doc);
   const fields = await admissible(ctx, doc.value, current);
-  if (!fields.ok) return refused(fields.error, event("update", cmd.id, current.externalId));
+  if (!fields.ok) return refuse(fields);
   return update(ctx, current, fields.value);
 }
 
 export async function patchUser(ctx: WriteContext, cmd: Command<"patchUser">): Promise<Outcome> {
-  const current = await findUser(ctx.db, ctx.orgId, cmd.id);
-  if (!current) return refused(notFound("User", clip(cmd.id)), event("update", cmd.id));
-  const version = checkVersion(cmd.ifMatch, current.version);
-  if (!version.ok) return refused(version.error, event("update", cmd.id, current.externalId));
+  const { current, refuse, refusal } = await loadForWrite(ctx, "User", findUser, cmd, "update");
+  if (!current) return refusal;
   const ops = readPatchRequest("User", cmd.body);
-  if (!ops.ok) return refused(ops.error, event("update", cmd.id, current.externalId));
+  if (!ops.ok) return refuse(ops);
   const patched = applyPatch(userDocument(current), ops.value);
-  if (!patched.ok) return refused(patched.error, event("update", cmd.id, current.externalId));
+  if (!patched.ok) return refuse(patched);
   const fields = await admissible(ctx, patched.value.doc, current);
-  if (!fields.ok) return refused(fields.error, event("update", cmd.id, current.externalId));
+  if (!fields.ok) return refuse(fields);
   return update(ctx, current, fields.value, cmd.returnResource ? 200 : 204);
 }
 
 export async function deleteUser(ctx: WriteContext, cmd: Command<"deleteUser">): Promise<Outcome> {
-  const current = await findUser(ctx.db, ctx.orgId, cmd.id);
-  if (!current) return refused(notFound("User", clip(cmd.id)), event("delete", cmd.id));
-  const version = checkVersion(cmd.ifMatch, current.version);
-  if (!version.ok) return refused(version.error, event("delete", cmd.id, current.externalId));
+  const { current, refusal } = await loadForWrite(ctx, "User", findUser, cmd, "delete");
+  if (!current) return refusal;
   const statements: BatchItem<"sqlite">[] = [
     ...leaveAllGroups(ctx, current.id),
     ctx.db.delete(users).where(and(eq(users.orgId, ctx.orgId), eq(users.id, current.id))),
