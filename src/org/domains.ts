@@ -1,9 +1,11 @@
 /** Domain claims and verification, as the Organization Center API and pages use them. */
+import { configOf } from "../shared/config";
+import { emailDomain } from "../shared/email";
 import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Membership } from "../account/membership";
 import { domains, type AccountRow, type DomainRow } from "../db/schema";
-import { checkDomain, resolversOf, type CheckDeps } from "../verify/check";
+import { checkDomain, type CheckDeps } from "../verify/check";
 import { normalizeDomain } from "../verify/domain-name";
 import { ownedBy, type Claimant } from "./claims";
 import { accountWriter, claimWriter, orgWriter } from "../writer/address";
@@ -13,7 +15,7 @@ export type DomainAction<T> = { ok: true; value: T } | { ok: false; status: 400 
 const failure = <T>(status: 400 | 403 | 404 | 409, error: string, message: string): DomainAction<T> => ({ ok: false, status, error, message });
 
 /** The outside world a check reaches: the configured resolvers and the global fetch. */
-export const liveCheckDeps = (env: Env): CheckDeps => ({ resolvers: resolversOf(env.DOH_RESOLVERS), fetch: (...args) => fetch(...args), timeoutMs: 5000 });
+export const liveCheckDeps = (env: Env): CheckDeps => ({ resolvers: configOf(env).dohResolvers, fetch: (...args) => fetch(...args), timeoutMs: 5000 });
 
 const claimantOf = (account: Pick<AccountRow, "id">, membership: Membership | null): Claimant => ({
   accountId: account.id,
@@ -39,15 +41,15 @@ export async function findDomain(env: Env, account: AccountRow, membership: Memb
  * a read & write admin may add any domain; a read-only admin none.
  */
 export async function claim(env: Env, account: Pick<AccountRow, "id" | "email">, membership: Membership | null, requested: unknown): Promise<DomainAction<{ created: boolean; domain: DomainRow }>> {
-  const emailDomain = account.email.slice(account.email.lastIndexOf("@") + 1);
-  const normalized = normalizeDomain(requested ?? emailDomain);
+  const ownDomain = emailDomain(account.email) ?? "";
+  const normalized = normalizeDomain(requested ?? ownDomain);
   if (!normalized.ok) return failure(400, "invalid_domain", normalized.reason);
   const domain = normalized.domain;
   if (membership?.permission === "read") return failure(403, "read_only", "Your admin role has read permission only; adding a domain needs read & write.");
   if (!membership) {
-    const own = normalizeDomain(emailDomain);
+    const own = normalizeDomain(ownDomain);
     if (!own.ok || own.domain !== domain) {
-      return failure(403, "not_your_domain", `Without an organization you can claim only your own e-mail domain (${emailDomain}).`);
+      return failure(403, "not_your_domain", `Without an organization you can claim only your own e-mail domain (${ownDomain}).`);
     }
   }
   const claimant = claimantOf(account, membership);

@@ -1,4 +1,5 @@
 /** Discovery endpoints (RFC 7644 section 4): ServiceProviderConfig, ResourceTypes, Schemas. */
+import { scimBaseOf } from "../shared/scim-base";
 import { Hono } from "hono";
 import type { AppEnv } from "../shared/app-env";
 import { errorResponse, scimJson } from "./errors";
@@ -97,18 +98,16 @@ function serviceProviderConfig(base: string) {
   };
 }
 
-/** The scim base URL of a request: `https://host/scim/v2`. */
-export const scimBase = (url: string) => `${new URL(url).origin}/scim/v2`;
 
 export const discovery = new Hono<AppEnv>()
-  .get("/ServiceProviderConfig", (c) => scimJson(serviceProviderConfig(scimBase(c.req.url))))
-  .get("/ResourceTypes", (c) => scimJson(list(resourceTypes(scimBase(c.req.url)))))
+  .get("/ServiceProviderConfig", (c) => scimJson(serviceProviderConfig(scimBaseOf(c.req.url))))
+  .get("/ResourceTypes", (c) => scimJson(list(resourceTypes(scimBaseOf(c.req.url)))))
   .get("/ResourceTypes/:id", (c) => {
-    const found = resourceTypes(scimBase(c.req.url)).find((r) => r.id.toLowerCase() === c.req.param("id").toLowerCase());
+    const found = resourceTypes(scimBaseOf(c.req.url)).find((r) => r.id.toLowerCase() === c.req.param("id").toLowerCase());
     return found ? scimJson(found) : errorResponse({ status: 404, detail: `No resource type ${c.req.param("id")}.` });
   })
-  .get("/Schemas", (c) => scimJson(list(allSchemas.map((s) => schemaResource(s, scimBase(c.req.url))))))
+  .get("/Schemas", (c) => scimJson(list(allSchemas.map((s) => schemaResource(s, scimBaseOf(c.req.url))))))
   .get("/Schemas/:id", (c) => {
     const found = allSchemas.find((s) => s.id.toLowerCase() === c.req.param("id").toLowerCase());
-    return found ? scimJson(schemaResource(found, scimBase(c.req.url))) : errorResponse({ status: 404, detail: `No schema ${c.req.param("id")}.` });
+    return found ? scimJson(schemaResource(found, scimBaseOf(c.req.url))) : errorResponse({ status: 404, detail: `No schema ${c.req.param("id")}.` });
   });

@@ -7,7 +7,8 @@ import { orgWriter } from "../writer/address";
 import type { GroupRow, UserRow } from "../db/schema";
 import type { FailedRequest, ScimWrite, ScimWriteResult } from "./writes/commands";
 import type { JsonObject } from "./attributes";
-import { MAX_PAYLOAD_BYTES, scimBase } from "./discovery";
+import { MAX_PAYLOAD_BYTES } from "./discovery";
+import { scimBaseOf } from "../shared/scim-base";
 import { clip, errorResponse, scimJson, type ScimError } from "./errors";
 import { findGroup, listGroups, membersOfGroups } from "./groups/read";
 import { renderGroup } from "./groups/document";
@@ -67,7 +68,7 @@ async function refuse(c: Ctx, error: ScimError, failure: Omit<FailedRequest, "st
 
 async function renderOne(c: Ctx, kind: ResourceKind, row: Row, status: number, projection: Projection, extra: Record<string, string> = {}) {
   const db = drizzle(c.env.DB);
-  const [resource] = await readers[kind].render(db, [row], projection, scimBase(c.req.url));
+  const [resource] = await readers[kind].render(db, [row], projection, scimBaseOf(c.req.url));
   return scimJson(project(kind, resource!, projection), status, { etag: etagOf(row.version), ...extra });
 }
 
@@ -79,7 +80,7 @@ async function write(c: Ctx, kind: ResourceKind, command: ScimWrite): Promise<Re
   }
   const row = result.user ?? result.group;
   if (result.status === 204 || !row) return c.body(null, 204, row ? { etag: etagOf(row.version) } : {});
-  const location = `${scimBase(c.req.url)}/${kind}s/${row.id}`;
+  const location = `${scimBaseOf(c.req.url)}/${kind}s/${row.id}`;
   return renderOne(c, kind, row, result.status, projectionOf(c), result.status === 201 ? { location } : {});
 }
 
@@ -106,7 +107,7 @@ function resourceRoutes(kind: ResourceKind) {
     const query = readListQuery(kind, c.req.query());
     if (!query.ok) return refuse(c, query.error, { operation: "query", resourceType: kind, resourceId: null });
     const db = drizzle(c.env.DB);
-    const { total, resources } = await reader.list(db, c.var.orgId, query.value, scimBase(c.req.url));
+    const { total, resources } = await reader.list(db, c.var.orgId, query.value, scimBaseOf(c.req.url));
     return scimJson(
       {
         schemas: [LIST_RESPONSE],

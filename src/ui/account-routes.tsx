@@ -1,4 +1,5 @@
 /** The signed-in account's pages: its domains (the dashboard) and its Account page. */
+import { emailDomain } from "../shared/email";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono, type Context } from "hono";
 import type { AccountEnv } from "../account/middleware";
@@ -23,7 +24,7 @@ async function dashboard(c: AccountCtx, error?: string, status: 200 | 400 | 403 
       csrf={csrfToken(c)}
       domains={await listDomains(c.env, c.var.account, c.var.membership)}
       canWrite={canWrite(c)}
-      emailDomain={email.slice(email.lastIndexOf("@") + 1)}
+      emailDomain={emailDomain(email) ?? ""}
       invitations={(await invitationsFor(drizzle(c.env.DB), c.var.account.emailKey, new Date())).length}
       {...(error ? { error } : {})}
     />,

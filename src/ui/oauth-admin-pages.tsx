@@ -1,4 +1,5 @@
 /** Admin pages for OAuth: the apps connected to the organization, and how to connect Entra. */
+import { scimBaseOf } from "../shared/scim-base";
 import type { connectedApps, scimClients } from "../org/oauth-views";
 import { ActionCell, Columns, ErrorNote, Form, Layout, type Viewer } from "./layout";
 import { Copyable } from "./pages";
@@ -54,7 +55,7 @@ export function ScimConnectionPage(props: {
       <section class="card" aria-labelledby="endpoints">
         <h2 id="endpoints">Endpoints for Microsoft Entra ID</h2>
         <div class="record">
-          <Copyable label="Tenant URL" value={`${props.origin}/scim/v2`} />
+          <Copyable label="Tenant URL" value={scimBaseOf(props.origin)} />
           <Copyable label="Token endpoint" value={`${props.origin}/oauth/token`} />
         </div>
         <p class="muted">

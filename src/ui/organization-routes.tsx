@@ -1,4 +1,5 @@
 /** The organization's pages, for its admins; changes need read & write. */
+import { scimBaseOf } from "../shared/scim-base";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono, type Context } from "hono";
 import type { AdminEnv } from "../account/middleware";
@@ -79,7 +80,7 @@ async function tokensPage(c: AdminCtx, extra: { created?: string; error?: string
       csrf={csrfToken(c)}
       tokens={await listScimTokens(c.env.DB, orgId)}
       canWrite={canWrite(c)}
-      scimUrl={`${new URL(c.req.url).origin}/scim/v2`}
+      scimUrl={scimBaseOf(c.req.url)}
       {...extra}
     />,
     status,
