@@ -189,10 +189,17 @@ async function main() {
   if (!operatorToken) throw new Error("No OPERATOR_TOKEN: set it, or run `npm run dev` once to create .dev.vars.");
   log(`Benchmarking ${base}${QUICK ? " (quick)" : ""}`);
 
-  const baseline = record("baseline: GET /healthz, 16 connections", await load({ connections: 16, until: forSeconds(SECONDS), next: async () => {
-    await fetch(`${base}/healthz`).then((r) => r.text());
-    return true;
-  } }));
+  const baseline = record(
+    "baseline: GET /healthz, 16 connections",
+    await load({
+      connections: 16,
+      until: forSeconds(SECONDS),
+      next: async () => {
+        await fetch(`${base}/healthz`).then((r) => r.text());
+        return true;
+      },
+    }),
+  );
 
   log("Seeding an organization with 1,000 users and 4 groups...");
   const main = await newOrganization();
@@ -208,16 +215,30 @@ async function main() {
   );
   const hits = record(
     'filter: GET /Users?filter=userName eq "..." (hits)',
-    await load({ connections: 16, until: forSeconds(SECONDS), next: async () => (await request("GET", `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "u${Math.floor(Math.random() * 1000)}@${main.domain}"`)}`, main.token)).body.totalResults === 1 }),
+    await load({
+      connections: 16,
+      until: forSeconds(SECONDS),
+      next: async () =>
+        (await request("GET", `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "u${Math.floor(Math.random() * 1000)}@${main.domain}"`)}`, main.token))
+          .body.totalResults === 1,
+    }),
   );
   record(
     "Test Connection: filter misses",
-    await load({ connections: 16, until: forSeconds(SECONDS), next: async () => (await request("GET", `/scim/v2/Users?filter=userName+eq+%22${crypto.randomUUID()}%22`, main.token)).body.totalResults === 0 }),
+    await load({
+      connections: 16,
+      until: forSeconds(SECONDS),
+      next: async () => (await request("GET", `/scim/v2/Users?filter=userName+eq+%22${crypto.randomUUID()}%22`, main.token)).body.totalResults === 0,
+    }),
   );
   let created = 0;
   record(
     "POST /Users",
-    await load({ connections: 16, until: forSeconds(SECONDS), next: async () => expect(201)(await request("POST", "/scim/v2/Users", main.token, entraUser(`new${created++}@${main.domain}`, `new${created}`))) }),
+    await load({
+      connections: 16,
+      until: forSeconds(SECONDS),
+      next: async () => expect(201)(await request("POST", "/scim/v2/Users", main.token, entraUser(`new${created++}@${main.domain}`, `new${created}`))),
+    }),
   );
   record(
     "PATCH /Users (Entra's replace shape)",
@@ -228,7 +249,10 @@ async function main() {
         expect(204)(
           await request("PATCH", `/scim/v2/Users/${pick(users)}`, main.token, {
             schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-            Operations: [{ op: "Replace", path: "displayName", value: `Name ${n}` }, { op: "Replace", path: "active", value: "True" }],
+            Operations: [
+              { op: "Replace", path: "displayName", value: `Name ${n}` },
+              { op: "Replace", path: "active", value: "True" },
+            ],
           }),
         ),
     }),
@@ -238,7 +262,12 @@ async function main() {
     await load({
       connections: 16,
       until: forSeconds(SECONDS),
-      next: async () => expect(204)(await request("PATCH", `/scim/v2/Groups/${pick(groups)}`, main.token, { Operations: [{ op: "Add", path: "members", value: [{ value: pick(users) }] }] })),
+      next: async () =>
+        expect(204)(
+          await request("PATCH", `/scim/v2/Groups/${pick(groups)}`, main.token, {
+            Operations: [{ op: "Add", path: "members", value: [{ value: pick(users) }] }],
+          }),
+        ),
     }),
   );
 
@@ -279,18 +308,40 @@ async function main() {
   const syncSeconds = (performance.now() - syncStart) / 1000;
   const objects = SYNC.users + SYNC.groups + SYNC.groups * SYNC.members;
   const syncErrors = userPhase.errors + groupErrors;
-  rows.push({ name: "initial sync (objects/s: users + groups + memberships)", rps: objects / syncSeconds, p50: userPhase.p50, p99: userPhase.p99, errors: syncErrors, seconds: syncSeconds, requests: userPhase.requests * 2 + SYNC.groups * (2 + SYNC.members / 50) });
+  rows.push({
+    name: "initial sync (objects/s: users + groups + memberships)",
+    rps: objects / syncSeconds,
+    p50: userPhase.p50,
+    p99: userPhase.p99,
+    errors: syncErrors,
+    seconds: syncSeconds,
+    requests: userPhase.requests * 2 + SYNC.groups * (2 + SYNC.members / 50),
+  });
   log(`  initial sync: ${objects} objects in ${syncSeconds.toFixed(1)} s = ${(objects / syncSeconds).toFixed(0)} objects/s, errors ${syncErrors}`);
 
   // Writes of four organizations at once against one alone.
   const one = await newOrganization();
   let k = 0;
-  const alone = record("POST /Users, one organization, 16 connections", await load({ connections: 16, until: forSeconds(SECONDS), next: async () => expect(201)(await request("POST", "/scim/v2/Users", one.token, entraUser(`a${k++}@${one.domain}`, "a"))) }));
+  const alone = record(
+    "POST /Users, one organization, 16 connections",
+    await load({
+      connections: 16,
+      until: forSeconds(SECONDS),
+      next: async () => expect(201)(await request("POST", "/scim/v2/Users", one.token, entraUser(`a${k++}@${one.domain}`, "a"))),
+    }),
+  );
   const four = await Promise.all([0, 1, 2, 3].map(() => newOrganization()));
   let m = 0;
   const together = record(
     "POST /Users, four organizations at once, 16 connections in all",
-    await load({ connections: 16, until: forSeconds(SECONDS), next: async (n) => { const org = four[n % 4]; return expect(201)(await request("POST", "/scim/v2/Users", org.token, entraUser(`f${m++}@${org.domain}`, "f"))); } }),
+    await load({
+      connections: 16,
+      until: forSeconds(SECONDS),
+      next: async (n) => {
+        const org = four[n % 4];
+        return expect(201)(await request("POST", "/scim/v2/Users", org.token, entraUser(`f${m++}@${org.domain}`, "f")));
+      },
+    }),
   );
 
   // Cost growth with size.
@@ -305,8 +356,36 @@ async function main() {
     await seedUsers(growthOrg, have, size, growthIds);
     await addMembers(growthOrg, growthGroup, growthIds.slice(have, size), 500);
     have = size;
-    const lookup = record(`filter lookup at ${size} users`, await load({ connections: 8, until: forSeconds(SECONDS / 2), next: async () => (await request("GET", `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "u${Math.floor(Math.random() * size)}@${growthOrg.domain}"`)}`, growthOrg.token)).body.totalResults === 1 }));
-    const list = record(`list page (count=100) at ${size} users`, await load({ connections: 8, until: forSeconds(SECONDS / 2), next: async () => expect(200)(await request("GET", `/scim/v2/Users?startIndex=${Math.floor(Math.random() * (size - 100)) + 1}&count=100&excludedAttributes=groups`, growthOrg.token)) }));
+    const lookup = record(
+      `filter lookup at ${size} users`,
+      await load({
+        connections: 8,
+        until: forSeconds(SECONDS / 2),
+        next: async () =>
+          (
+            await request(
+              "GET",
+              `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "u${Math.floor(Math.random() * size)}@${growthOrg.domain}"`)}`,
+              growthOrg.token,
+            )
+          ).body.totalResults === 1,
+      }),
+    );
+    const list = record(
+      `list page (count=100) at ${size} users`,
+      await load({
+        connections: 8,
+        until: forSeconds(SECONDS / 2),
+        next: async () =>
+          expect(200)(
+            await request(
+              "GET",
+              `/scim/v2/Users?startIndex=${Math.floor(Math.random() * (size - 100)) + 1}&count=100&excludedAttributes=groups`,
+              growthOrg.token,
+            ),
+          ),
+      }),
+    );
     // Add then remove one member, so the group keeps its size.
     const add = record(
       `member add to a ${size}-member group`,
@@ -316,7 +395,11 @@ async function main() {
         next: async (n) => {
           const id = growthIds[n];
           const op = n % 2 === 0 ? "Remove" : "Add";
-          return expect(204)(await request("PATCH", `/scim/v2/Groups/${growthGroup}`, growthOrg.token, { Operations: [{ op, path: "members", value: [{ value: growthIds[n - (n % 2)] ?? id }] }] }));
+          return expect(204)(
+            await request("PATCH", `/scim/v2/Groups/${growthGroup}`, growthOrg.token, {
+              Operations: [{ op, path: "members", value: [{ value: growthIds[n - (n % 2)] ?? id }] }],
+            }),
+          );
         },
       }),
     );
@@ -328,7 +411,12 @@ async function main() {
     await load({
       connections: 1,
       until: forCount(40),
-      next: async (n) => expect(204)(await request("PATCH", `/scim/v2/Groups/${smallGroup}`, growthOrg.token, { Operations: [{ op: n % 2 === 0 ? "Remove" : "Add", path: "members", value: [{ value: growthIds[n - (n % 2)] }] }] })),
+      next: async (n) =>
+        expect(204)(
+          await request("PATCH", `/scim/v2/Groups/${smallGroup}`, growthOrg.token, {
+            Operations: [{ op: n % 2 === 0 ? "Remove" : "Add", path: "members", value: [{ value: growthIds[n - (n % 2)] }] }],
+          }),
+        ),
     }),
   );
 
@@ -337,11 +425,27 @@ async function main() {
   const targets = [
     { target: "initial sync: 0 errors", measured: `${syncErrors} errors`, met: syncErrors === 0 },
     { target: "initial sync: at least 100 objects/s", measured: `${(objects / syncSeconds).toFixed(0)} objects/s`, met: objects / syncSeconds >= 100 },
-    { target: "filter lookup throughput at least 0.5x baseline", measured: `${(hits.rps / baseline.rps).toFixed(2)}x (${(hits.rps / floor.rps).toFixed(2)}x the one-query floor)`, met: hits.rps / baseline.rps >= 0.5 },
+    {
+      target: "filter lookup throughput at least 0.5x baseline",
+      measured: `${(hits.rps / baseline.rps).toFixed(2)}x (${(hits.rps / floor.rps).toFixed(2)}x the one-query floor)`,
+      met: hits.rps / baseline.rps >= 0.5,
+    },
     { target: "filter lookup p99 at most 3x baseline p99", measured: `${(hits.p99 / baseline.p99).toFixed(2)}x`, met: hits.p99 / baseline.p99 <= 3 },
-    { target: `member add to a ${largest}-member group at most 2x a 100-member group`, measured: `${(growth[largest].add.p50 / smallAdd.p50).toFixed(2)}x (p50)`, met: growth[largest].add.p50 / smallAdd.p50 <= 2 },
-    { target: `filter lookup at ${largest} users at most 1.5x the cost at ${SIZES[0]}`, measured: `${(growth[largest].lookup.p50 / growth[SIZES[0]].lookup.p50).toFixed(2)}x (p50)`, met: growth[largest].lookup.p50 / growth[SIZES[0]].lookup.p50 <= 1.5 },
-    { target: "four organizations at once: at least 1.5x one organization's write rate", measured: `${(together.rps / alone.rps).toFixed(2)}x`, met: together.rps / alone.rps >= 1.5 },
+    {
+      target: `member add to a ${largest}-member group at most 2x a 100-member group`,
+      measured: `${(growth[largest].add.p50 / smallAdd.p50).toFixed(2)}x (p50)`,
+      met: growth[largest].add.p50 / smallAdd.p50 <= 2,
+    },
+    {
+      target: `filter lookup at ${largest} users at most 1.5x the cost at ${SIZES[0]}`,
+      measured: `${(growth[largest].lookup.p50 / growth[SIZES[0]].lookup.p50).toFixed(2)}x (p50)`,
+      met: growth[largest].lookup.p50 / growth[SIZES[0]].lookup.p50 <= 1.5,
+    },
+    {
+      target: "four organizations at once: at least 1.5x one organization's write rate",
+      measured: `${(together.rps / alone.rps).toFixed(2)}x`,
+      met: together.rps / alone.rps >= 1.5,
+    },
   ];
   log("\nTargets:");
   for (const t of targets) log(`  ${t.met ? "met   " : "MISSED"} ${t.target}: ${t.measured}`);
@@ -350,15 +454,28 @@ async function main() {
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
   const lock = JSON.parse(readFileSync(path.join(root, "package-lock.json"), "utf8"));
   const version = (name) => lock.packages?.[`node_modules/${name}`]?.version ?? "?";
-  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "?", memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, node: process.version };
+  const machine = {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? "?",
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+  };
   const versions = { "edge-scim": pkg.version, wrangler: version("wrangler"), hono: version("hono"), "drizzle-orm": version("drizzle-orm") };
   const date = new Date().toISOString();
   mkdirSync(path.join(root, "bench"), { recursive: true });
-  writeFileSync(path.join(root, "bench", "results.json"), `${JSON.stringify({ date, quick: QUICK, machine, versions, baseline: baseline.rps, rows, targets }, null, 2)}\n`);
+  writeFileSync(
+    path.join(root, "bench", "results.json"),
+    `${JSON.stringify({ date, quick: QUICK, machine, versions, baseline: baseline.rps, rows, targets }, null, 2)}\n`,
+  );
   const md = [
     `# Benchmark results`,
     ``,
-    `${date}${QUICK ? " (quick run)" : ""} · ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node} · ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(", ")} · \`wrangler dev\` on loopback`,
+    `${date}${QUICK ? " (quick run)" : ""} · ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node} · ${Object.entries(
+      versions,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")} · \`wrangler dev\` on loopback`,
     ``,
     `| scenario | req/s | p50 ms | p99 ms | errors | vs baseline |`,
     `| --- | ---: | ---: | ---: | ---: | ---: |`,

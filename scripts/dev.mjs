@@ -13,7 +13,6 @@ const wrangler = path.join(root, "node_modules", ".bin", process.platform === "w
 const devVars = path.join(root, ".dev.vars");
 const port = process.env.PORT ?? "8787";
 
-
 /** Adds `NAME=value` to .dev.vars unless the file already sets NAME; says so when it does. */
 function ensureDevVar(name, value, why) {
   const current = existsSync(devVars) ? readFileSync(devVars, "utf8") : "";

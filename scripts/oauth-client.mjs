@@ -35,7 +35,9 @@ try {
   process.exit(2);
 }
 if (!args.name || args.redirectUris.length === 0) {
-  console.error('usage: npm run oauth:client -- --name "Microsoft Entra ID" --redirect-uri https://portal.azure.com/TokenAuthorize [--url http://localhost:8787]');
+  console.error(
+    'usage: npm run oauth:client -- --name "Microsoft Entra ID" --redirect-uri https://portal.azure.com/TokenAuthorize [--url http://localhost:8787]',
+  );
   process.exit(2);
 }
 const token = operatorToken();
@@ -56,5 +58,7 @@ if (response.status !== 201) {
   console.error(`The server answered ${response.status}: ${body.message ?? JSON.stringify(body)}`);
   process.exit(1);
 }
-console.log(JSON.stringify({ ...body, authorizationUrl: new URL("/oauth/authorize", args.url).href, tokenUrl: new URL("/oauth/token", args.url).href }, null, 2));
+console.log(
+  JSON.stringify({ ...body, authorizationUrl: new URL("/oauth/authorize", args.url).href, tokenUrl: new URL("/oauth/token", args.url).href }, null, 2),
+);
 console.log("The client secret is shown once: store it now.");

@@ -29,6 +29,8 @@ test.on("error", (error) => {
 test.on("exit", (code, signal) => {
   stopSpinners();
   const seconds = Math.round((Date.now() - started) / 1000);
-  console.log(`test:loaded: npm test ${code === 0 ? "passed" : "failed"} with ${SPINNERS} busy processes on ${os.availableParallelism()} cores in ${seconds} s`);
+  console.log(
+    `test:loaded: npm test ${code === 0 ? "passed" : "failed"} with ${SPINNERS} busy processes on ${os.availableParallelism()} cores in ${seconds} s`,
+  );
   process.exit(code ?? 128 + (os.constants.signals[signal] ?? 0));
 });

@@ -39,8 +39,15 @@ app.use(async (c, next) => {
 
 app.use(safeAnswers, refuseCrossSite);
 // Organization Center and operator bodies are small JSON documents; token requests are small forms.
-app.use("/api/*", limitBody(64 * 1024, () => jsonError(413, "payload_too_large", "The request body is larger than 64 KB.")), requireJsonBody);
-app.use("/oauth/*", limitBody(16 * 1024, () => oauthTooLarge()));
+app.use(
+  "/api/*",
+  limitBody(64 * 1024, () => jsonError(413, "payload_too_large", "The request body is larger than 64 KB.")),
+  requireJsonBody,
+);
+app.use(
+  "/oauth/*",
+  limitBody(16 * 1024, () => oauthTooLarge()),
+);
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 guardPages(app);

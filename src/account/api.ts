@@ -19,7 +19,11 @@ export const signUpRoute = createRoute({
   request: { body: jsonBody(SignUp) },
   responses: {
     201: jsonAnswer("The account.", NewAccount),
-    ...errorAnswers({ ...BODY_REFUSALS, 400: "`invalid_email`, `invalid_password` (fewer than 12 characters), or another malformed field.", 409: "`email_taken`." }),
+    ...errorAnswers({
+      ...BODY_REFUSALS,
+      400: "`invalid_email`, `invalid_password` (fewer than 12 characters), or another malformed field.",
+      409: "`email_taken`.",
+    }),
   },
 });
 
@@ -31,7 +35,11 @@ export const signInRoute = createRoute({
   request: { body: jsonBody(SignIn) },
   responses: {
     201: jsonAnswer("A session token.", SessionToken),
-    ...errorAnswers({ ...BODY_REFUSALS, 401: "`invalid_credentials`: the same for an unknown e-mail and a wrong password.", 429: "`too_many_attempts`, with Retry-After." }),
+    ...errorAnswers({
+      ...BODY_REFUSALS,
+      401: "`invalid_credentials`: the same for an unknown e-mail and a wrong password.",
+      429: "`too_many_attempts`, with Retry-After.",
+    }),
   },
 });
 
@@ -81,7 +89,12 @@ export const changePasswordRoute = createRoute({
   request: { body: jsonBody(PasswordChange) },
   responses: {
     200: jsonAnswer("How many other sessions were ended.", EndedSessions),
-    ...errorAnswers({ ...BODY_REFUSALS, 400: "`invalid_password` for the new one, or `invalid_request`.", 401: "No live session, or the current password is wrong.", 429: "`too_many_attempts`, with Retry-After." }),
+    ...errorAnswers({
+      ...BODY_REFUSALS,
+      400: "`invalid_password` for the new one, or `invalid_request`.",
+      401: "No live session, or the current password is wrong.",
+      429: "`too_many_attempts`, with Retry-After.",
+    }),
   },
 });
 
@@ -112,7 +125,11 @@ export const acceptInvitationRoute = createRoute({
   request: { params: idParam },
   responses: {
     200: jsonAnswer("The organization the account now administers.", Accepted),
-    ...errorAnswers({ ...SIGNED_OUT, 404: "No open invitation with this id for the account.", 409: "The account administers an organization or has a claim of its own." }),
+    ...errorAnswers({
+      ...SIGNED_OUT,
+      404: "No open invitation with this id for the account.",
+      409: "The account administers an organization or has a claim of its own.",
+    }),
   },
 });
 

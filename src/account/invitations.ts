@@ -4,7 +4,7 @@
  */
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
-import { domains, invitations, orgAdmins, organizations, } from "../db/schema";
+import { domains, invitations, orgAdmins, organizations } from "../db/schema";
 import { audit } from "../db/audit";
 import type { Permission } from "./membership";
 
@@ -14,18 +14,28 @@ export const open = (now: Date) => and(eq(invitations.status, "pending"), gt(inv
 /** The open invitations addressed to an account's e-mail, with the inviting organization's name. */
 export function invitationsFor(db: DrizzleD1Database, emailKey: string, now: Date) {
   return db
-    .select({ id: invitations.id, orgId: invitations.orgId, orgName: organizations.name, permission: invitations.permission, invitedBy: invitations.invitedBy, expiresAt: invitations.expiresAt })
+    .select({
+      id: invitations.id,
+      orgId: invitations.orgId,
+      orgName: organizations.name,
+      permission: invitations.permission,
+      invitedBy: invitations.invitedBy,
+      expiresAt: invitations.expiresAt,
+    })
     .from(invitations)
     .innerJoin(organizations, eq(organizations.id, invitations.orgId))
     .where(and(eq(invitations.emailKey, emailKey), open(now)))
     .orderBy(invitations.createdAt);
 }
 
-export type Acceptance =
-  | { ok: true; orgId: string; orgName: string; permission: Permission }
-  | { ok: false; status: 404 | 409; error: string; detail: string };
+export type Acceptance = { ok: true; orgId: string; orgName: string; permission: Permission } | { ok: false; status: 404 | 409; error: string; detail: string };
 
-const notFound: Acceptance = { ok: false, status: 404, error: "not_found", detail: "No open invitation with this id for your account; it may have expired or been withdrawn." };
+const notFound: Acceptance = {
+  ok: false,
+  status: 404,
+  error: "not_found",
+  detail: "No open invitation with this id for your account; it may have expired or been withdrawn.",
+};
 
 /**
  * Accepts an invitation for the account it is addressed to. Runs in the account's writer, so it is

@@ -75,7 +75,13 @@ export const accountRoutes = apiRouter<AccountEnv>()
     const rows = await invitationsFor(drizzle(c.env.DB), c.var.account.emailKey, new Date());
     return c.json(
       {
-        invitations: rows.map((r) => ({ id: r.id, organization: { id: r.orgId, name: r.orgName }, permission: r.permission, invitedBy: r.invitedBy, expiresAt: r.expiresAt })),
+        invitations: rows.map((r) => ({
+          id: r.id,
+          organization: { id: r.orgId, name: r.orgName },
+          permission: r.permission,
+          invitedBy: r.invitedBy,
+          expiresAt: r.expiresAt,
+        })),
       },
       200,
     );
@@ -88,6 +94,10 @@ export const accountRoutes = apiRouter<AccountEnv>()
   })
   .openapi(route.declineInvitationRoute, async (c) => {
     const { account } = c.var;
-    const declined = await accountWriter(c.env, account.id).declineInvitation({ id: account.id, emailKey: account.emailKey }, c.req.valid("param").id, Date.now());
+    const declined = await accountWriter(c.env, account.id).declineInvitation(
+      { id: account.id, emailKey: account.emailKey },
+      c.req.valid("param").id,
+      Date.now(),
+    );
     return declined ? c.body(null, 204) : fail(c, 404, "not_found", "No open invitation with this id for your account.");
   });

@@ -39,7 +39,13 @@ export const Me = z
 
 export const ReceivedInvitations = z.object({
   invitations: z.array(
-    z.object({ id: z.string(), organization: z.object({ id: z.string(), name: z.string() }), permission: Permission, invitedBy: z.string(), expiresAt: Timestamp }),
+    z.object({
+      id: z.string(),
+      organization: z.object({ id: z.string(), name: z.string() }),
+      permission: Permission,
+      invitedBy: z.string(),
+      expiresAt: Timestamp,
+    }),
   ),
 });
 

@@ -108,7 +108,14 @@ export type PasswordChange = { ok: true; endedSessions: number } | { ok: false; 
  * Changes a signed-in account's password after checking the current one (throttled like sign-in),
  * and ends every other session of the account: whoever knew the old password is signed out.
  */
-export async function changePassword(env: Env, account: { id: string; email: string }, sessionId: string, current: unknown, next: unknown, client: Client): Promise<PasswordChange> {
+export async function changePassword(
+  env: Env,
+  account: { id: string; email: string },
+  sessionId: string,
+  current: unknown,
+  next: unknown,
+  client: Client,
+): Promise<PasswordChange> {
   if (typeof current !== "string") return { ok: false, status: 400, error: "invalid_request", message: "currentPassword is required." };
   const problem = passwordProblem(next);
   if (problem) return { ok: false, status: 400, error: "invalid_password", message: problem };
@@ -119,6 +126,9 @@ export async function changePassword(env: Env, account: { id: string; email: str
       : { ok: false, status: 401, error: "invalid_credentials", message: "The current password is not correct." };
   }
   const db = drizzle(env.DB);
-  await db.update(accounts).set({ passwordHash: await hashPassword(next as string) }).where(eq(accounts.id, account.id));
+  await db
+    .update(accounts)
+    .set({ passwordHash: await hashPassword(next as string) })
+    .where(eq(accounts.id, account.id));
   return { ok: true, endedSessions: await endOtherSessions(db, account.id, sessionId) };
 }

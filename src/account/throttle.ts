@@ -28,7 +28,10 @@ export function pairDelaySeconds(failures: number): number {
 
 /** Seconds until these keys may try again, or 0. */
 export async function waitFor(db: DrizzleD1Database, keys: ThrottleKeys, now: Date): Promise<number> {
-  const rows = await db.select().from(loginFailures).where(inArray(loginFailures.key, [pairKey(keys), addressKey(keys)]));
+  const rows = await db
+    .select()
+    .from(loginFailures)
+    .where(inArray(loginFailures.key, [pairKey(keys), addressKey(keys)]));
   const until = Math.max(0, ...rows.map((r) => (r.lockedUntil ? Date.parse(r.lockedUntil) : 0)));
   return until > now.getTime() ? Math.ceil((until - now.getTime()) / 1000) : 0;
 }
@@ -45,7 +48,12 @@ export async function recordFailure(db: DrizzleD1Database, keys: ThrottleKeys, n
   const delayMs = sql`CASE WHEN ${over} <= 0 THEN 0 ELSE min(${PAIR_POLICY.maxDelaySeconds}, 1 << min(${over} - 1, 16)) * 1000 END`;
   const pair = db
     .insert(loginFailures)
-    .values({ key: pairKey(keys), failures: 1, windowStart: at, lockedUntil: pairDelaySeconds(1) > 0 ? new Date(now.getTime() + pairDelaySeconds(1) * 1000).toISOString() : null })
+    .values({
+      key: pairKey(keys),
+      failures: 1,
+      windowStart: at,
+      lockedUntil: pairDelaySeconds(1) > 0 ? new Date(now.getTime() + pairDelaySeconds(1) * 1000).toISOString() : null,
+    })
     .onConflictDoUpdate({
       target: loginFailures.key,
       set: {

@@ -215,10 +215,7 @@ export const groups = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [
-    uniqueIndex("groups_org_display_name").on(t.orgId, t.displayNameKey),
-    index("groups_org_external_id").on(t.orgId, t.externalId, t.displayNameKey),
-  ],
+  (t) => [uniqueIndex("groups_org_display_name").on(t.orgId, t.displayNameKey), index("groups_org_external_id").on(t.orgId, t.externalId, t.displayNameKey)],
 );
 
 export const groupMembers = sqliteTable(

@@ -35,7 +35,10 @@ export function userPageQuery(db: D1Database, orgId: string, query: UserQuery) {
 export async function browseUsers(db: D1Database, orgId: string, query: UserQuery) {
   const rows = await userPageQuery(db, orgId, query);
   const page = rows.slice(0, PAGE);
-  const memberships = await groupsOfUsers(drizzle(db), page.map((u) => u.id));
+  const memberships = await groupsOfUsers(
+    drizzle(db),
+    page.map((u) => u.id),
+  );
   return {
     users: page.map((u) => ({ ...u, groups: memberships.get(u.id) ?? [] })),
     next: rows.length > PAGE ? page[page.length - 1]!.userNameKey : null,
@@ -69,7 +72,11 @@ export async function browseGroups(db: D1Database, orgId: string, after?: string
 /** One page of a group's members with names, keyset by member id. */
 export async function browseMembers(db: D1Database, orgId: string, groupId: string, after?: string) {
   const d = drizzle(db);
-  const group = await d.select().from(groups).where(and(eq(groups.orgId, orgId), eq(groups.id, groupId))).get();
+  const group = await d
+    .select()
+    .from(groups)
+    .where(and(eq(groups.orgId, orgId), eq(groups.id, groupId)))
+    .get();
   if (!group) return undefined;
   const rows = await d.all<{ member_id: string; member_type: "User" | "Group"; name: string | null }>(sql`
     SELECT gm.member_id, gm.member_type, coalesce(u.user_name, g.display_name) AS name

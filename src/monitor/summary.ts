@@ -54,9 +54,7 @@ async function buckets(db: D1Database, orgId: string, since: Date, width: 10 | 1
 
 /** Failure details with ids and quoted values folded, so the same reason counts once. */
 export const reasonOf = (detail: string | null) =>
-  (detail ?? "(no detail)")
-    .replace(/"[^"]*"/g, '"…"')
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<id>");
+  (detail ?? "(no detail)").replace(/"[^"]*"/g, '"…"').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<id>");
 
 export interface LastSync {
   start: string;
@@ -69,12 +67,7 @@ export interface LastSync {
 /** The newest burst of requests separated from the one before by a quiet gap. */
 async function lastSync(db: D1Database, orgId: string): Promise<LastSync | null> {
   const e = provisioningEvents;
-  const recent = await drizzle(db)
-    .select({ at: e.at, status: e.status })
-    .from(e)
-    .where(eq(e.orgId, orgId))
-    .orderBy(desc(e.seq))
-    .limit(CYCLE_SCAN);
+  const recent = await drizzle(db).select({ at: e.at, status: e.status }).from(e).where(eq(e.orgId, orgId)).orderBy(desc(e.seq)).limit(CYCLE_SCAN);
   if (recent.length === 0) return null;
   let requests = 0;
   let failures = 0;

@@ -21,9 +21,14 @@ function presentedCredentials(header: string | undefined, form: Record<string, s
     const colon = decoded.indexOf(":");
     if (colon < 0) return { error: "The Basic credentials lack a colon." } as const;
     // RFC 6749 section 2.3.1: both parts are form-url-encoded before base64.
-    const unescape = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
+    const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
     try {
-      return { id: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)), basic: true, both: form.client_secret !== undefined } as const;
+      return {
+        id: formDecode(decoded.slice(0, colon)),
+        secret: formDecode(decoded.slice(colon + 1)),
+        basic: true,
+        both: form.client_secret !== undefined,
+      } as const;
     } catch {
       return { error: "The Basic credentials are not form-url-encoded." } as const;
     }

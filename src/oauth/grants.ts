@@ -37,7 +37,9 @@ async function secretRow(clientId: string, days: number, now: Date) {
 
 /** Creates an organization SCIM client (client credentials) with its first secret and its grant. */
 export async function createOrgClient(db: DrizzleD1Database, orgId: string, name: string, actor: string, now: Date) {
-  const clientId = newSecret("client").replace(/^client_/, "scim-client-").slice(0, 40);
+  const clientId = newSecret("client")
+    .replace(/^client_/, "scim-client-")
+    .slice(0, 40);
   const { secret, row } = await secretRow(clientId, DEFAULT_SECRET_DAYS, now);
   const at = now.toISOString();
   await db.batch([
@@ -60,7 +62,10 @@ const orgClient = (db: DrizzleD1Database, orgId: string, clientId: string) =>
 export async function addClientSecret(db: DrizzleD1Database, orgId: string, clientId: string, days: number, actor: string, now: Date) {
   if (!(await orgClient(db, orgId, clientId))) return undefined;
   const { secret, row } = await secretRow(clientId, days, now);
-  await db.batch([db.insert(oauthClientSecrets).values(row), audit(db, orgId, actor, "scim-client.secret.add", { clientId, secretId: row.id }, now.toISOString())]);
+  await db.batch([
+    db.insert(oauthClientSecrets).values(row),
+    audit(db, orgId, actor, "scim-client.secret.add", { clientId, secretId: row.id }, now.toISOString()),
+  ]);
   return { secretId: row.id, clientSecret: secret, secretExpiresAt: row.expiresAt! };
 }
 
@@ -104,7 +109,11 @@ export async function authorizeCode(
 
 /** A grant of the organization by id: a code, token or claim never reaches another organization's grant. */
 export const grantOf = (db: DrizzleD1Database, orgId: string, grantId: string) =>
-  db.select().from(oauthGrants).where(and(eq(oauthGrants.id, grantId), eq(oauthGrants.orgId, orgId))).get();
+  db
+    .select()
+    .from(oauthGrants)
+    .where(and(eq(oauthGrants.id, grantId), eq(oauthGrants.orgId, orgId)))
+    .get();
 
 /** Revokes a grant: its refresh tokens and access tokens stop working. */
 export async function revokeGrant(db: DrizzleD1Database, orgId: string, grantId: string, actor: string, now: Date): Promise<boolean> {
@@ -124,7 +133,9 @@ async function refreshFor(db: DrizzleD1Database, grant: OAuthGrantRow, now: Date
     refreshToken,
     tokenHash,
     statements: [
-      db.insert(refreshTokens).values({ tokenHash, grantId: grant.id, createdAt: at, expiresAt: new Date(now.getTime() + REFRESH_IDLE_DAYS * DAY).toISOString() }),
+      db
+        .insert(refreshTokens)
+        .values({ tokenHash, grantId: grant.id, createdAt: at, expiresAt: new Date(now.getTime() + REFRESH_IDLE_DAYS * DAY).toISOString() }),
       db.update(oauthGrants).set({ lastUsedAt: at }).where(eq(oauthGrants.id, grant.id)),
     ],
   };

@@ -60,12 +60,7 @@ export interface SigningKey {
 
 /** The newest key that signs now, unsealed; undefined when rotation has not made one yet. */
 export async function currentSigningKey(db: D1Database, secret: string, now: Date): Promise<SigningKey | undefined> {
-  const row = await drizzle(db)
-    .select()
-    .from(signingKeys)
-    .where(gt(signingKeys.retiresAt, now.toISOString()))
-    .orderBy(desc(signingKeys.createdAt))
-    .get();
+  const row = await drizzle(db).select().from(signingKeys).where(gt(signingKeys.retiresAt, now.toISOString())).orderBy(desc(signingKeys.createdAt)).get();
   if (!row) return undefined;
   return { kid: row.kid, key: (await importJWK(await unseal(row.privateJwkSealed, secret), "ES256")) as JoseKey };
 }

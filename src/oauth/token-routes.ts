@@ -82,7 +82,8 @@ export const oauthTokenRoutes = new Hono<AppEnv>()
     if (!presented) return oauthError("invalid_request", grantType === "authorization_code" ? "code is required." : "refresh_token is required.");
     const hash = await sha256Hex(presented);
     const orgId = await orgOfGrantBy(c.env, grantType === "authorization_code" ? "code" : "refresh", hash);
-    if (!orgId) return oauthError("invalid_grant", grantType === "authorization_code" ? "The authorization code is not valid." : "The refresh token is not valid.");
+    if (!orgId)
+      return oauthError("invalid_grant", grantType === "authorization_code" ? "The authorization code is not valid." : "The refresh token is not valid.");
     const writer = orgWriter(c.env, orgId);
     const now = Date.now();
     const issued =
@@ -106,7 +107,11 @@ export const oauthTokenRoutes = new Hono<AppEnv>()
       if (verified.ok && verified.claims.client_id === auth.client.id) ({ gid: grantId, org: orgId } = verified.claims);
     } else {
       const db = drizzle(c.env.DB);
-      const token = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, await sha256Hex(form.token))).get();
+      const token = await db
+        .select()
+        .from(refreshTokens)
+        .where(eq(refreshTokens.tokenHash, await sha256Hex(form.token)))
+        .get();
       const grant = token ? await db.select().from(oauthGrants).where(eq(oauthGrants.id, token.grantId)).get() : undefined;
       if (grant && grant.clientId === auth.client.id) ({ id: grantId, orgId } = grant);
     }

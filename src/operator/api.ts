@@ -21,7 +21,12 @@ export const createOrganizationRoute = createRoute({
   request: { body: jsonBody(NewOrganizationRequest) },
   responses: {
     201: jsonAnswer("The organization; its domains are verified by the operator.", CreatedOrganization),
-    ...errorAnswers({ ...BODY_REFUSALS, ...REFUSED, 400: "`invalid_domain`, or `invalid_request` for another field.", 409: "`domain_taken`: verified by another organization." }),
+    ...errorAnswers({
+      ...BODY_REFUSALS,
+      ...REFUSED,
+      400: "`invalid_domain`, or `invalid_request` for another field.",
+      409: "`domain_taken`: verified by another organization.",
+    }),
   },
 });
 

@@ -7,7 +7,6 @@ import { orgAdmins, organizations, type OrgSettings } from "../db/schema";
 
 export type AdminResult = { ok: true } | { ok: false; status: 404 | 409; detail: string };
 
-
 /** Renames the organization and/or changes its settings. */
 export async function updateOrganization(
   db: DrizzleD1Database,
@@ -38,10 +37,21 @@ async function otherWriters(db: DrizzleD1Database, orgId: string, accountId: str
 }
 
 const adminRow = (db: DrizzleD1Database, orgId: string, accountId: string) =>
-  db.select().from(orgAdmins).where(and(eq(orgAdmins.orgId, orgId), eq(orgAdmins.accountId, accountId))).get();
+  db
+    .select()
+    .from(orgAdmins)
+    .where(and(eq(orgAdmins.orgId, orgId), eq(orgAdmins.accountId, accountId)))
+    .get();
 
 /** Changes an existing admin's permission; the last read & write admin keeps it. */
-export async function setAdminPermission(db: DrizzleD1Database, orgId: string, accountId: string, permission: Permission, actor: string, now: Date): Promise<AdminResult> {
+export async function setAdminPermission(
+  db: DrizzleD1Database,
+  orgId: string,
+  accountId: string,
+  permission: Permission,
+  actor: string,
+  now: Date,
+): Promise<AdminResult> {
   const membership = await adminRow(db, orgId, accountId);
   if (!membership) return { ok: false, status: 404, detail: `Account ${accountId} is not an admin of this organization.` };
   if (membership.permission === "read-write" && permission === "read" && (await otherWriters(db, orgId, accountId)) === 0) {
@@ -49,7 +59,10 @@ export async function setAdminPermission(db: DrizzleD1Database, orgId: string, a
   }
   const at = now.toISOString();
   await db.batch([
-    db.update(orgAdmins).set({ permission }).where(and(eq(orgAdmins.orgId, orgId), eq(orgAdmins.accountId, accountId))),
+    db
+      .update(orgAdmins)
+      .set({ permission })
+      .where(and(eq(orgAdmins.orgId, orgId), eq(orgAdmins.accountId, accountId))),
     audit(db, orgId, actor, "admin.set", { accountId, permission }, at),
   ]);
   return { ok: true };

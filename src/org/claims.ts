@@ -13,14 +13,11 @@ export interface Claimant {
   orgId: string | null;
 }
 
-export type ClaimResult =
-  | { ok: true; created: boolean; domain: DomainRow }
-  | { ok: false; status: 409; detail: string };
+export type ClaimResult = { ok: true; created: boolean; domain: DomainRow } | { ok: false; status: 409; detail: string };
 
 /** The account's admin role now (read inside the writer, after any change to it the writer serialized). */
 const roleOf = (db: DrizzleD1Database, accountId: string) =>
   db.select({ orgId: orgAdmins.orgId, permission: orgAdmins.permission }).from(orgAdmins).where(eq(orgAdmins.accountId, accountId)).get();
-
 
 /** The domains a claimant owns: its organization's, or its own claims before it has one. */
 export const ownedBy = (claimant: Claimant) =>
@@ -28,7 +25,11 @@ export const ownedBy = (claimant: Claimant) =>
 
 /** The claimant's row for `domain`, if it has one. */
 const ownClaim = (db: DrizzleD1Database, claimant: Claimant, domain: string) =>
-  db.select().from(domains).where(and(eq(domains.domain, domain), ownedBy(claimant))).get();
+  db
+    .select()
+    .from(domains)
+    .where(and(eq(domains.domain, domain), ownedBy(claimant)))
+    .get();
 
 /** The organization's verification code, made on first use (operator-created organizations have none). */
 async function organizationCode(db: DrizzleD1Database, orgId: string): Promise<string> {
@@ -89,8 +90,15 @@ export async function settleDomain(db: DrizzleD1Database, domainId: string, chec
   if (row?.status !== "pending") return row;
   const at = now.toISOString();
   if (row.expiresAt && now.getTime() >= Date.parse(row.expiresAt)) {
-    const expired = { status: "expired" as const, nextCheckAt: null, lastError: "The 10 days to verify this domain have passed; claim it again to get a new period." };
-    await db.update(domains).set(expired).where(and(eq(domains.id, row.id), eq(domains.status, "pending")));
+    const expired = {
+      status: "expired" as const,
+      nextCheckAt: null,
+      lastError: "The 10 days to verify this domain have passed; claim it again to get a new period.",
+    };
+    await db
+      .update(domains)
+      .set(expired)
+      .where(and(eq(domains.id, row.id), eq(domains.status, "pending")));
     return { ...row, ...expired };
   }
   if (!check) return row;
@@ -129,7 +137,10 @@ export async function settleDomain(db: DrizzleD1Database, domainId: string, chec
     );
   }
   statements.push(
-    db.update(domains).set({ ...verified, orgId }).where(and(eq(domains.id, row.id), eq(domains.status, "pending"))),
+    db
+      .update(domains)
+      .set({ ...verified, orgId })
+      .where(and(eq(domains.id, row.id), eq(domains.status, "pending"))),
     audit(db, orgId, actor, "domain.verify", { domain: row.domain, method: check.method }, at),
   );
   try {

@@ -25,7 +25,11 @@ const claimantOf = (account: Pick<AccountRow, "id">, membership: Membership | nu
 /** The domains the account sees: its organization's, or its own claims before it has one. */
 export function listDomains(env: Env, account: AccountRow, membership: Membership | null): Promise<DomainRow[]> {
   const db = drizzle(env.DB);
-  return db.select().from(domains).where(ownedBy(claimantOf(account, membership))).orderBy(domains.domain);
+  return db
+    .select()
+    .from(domains)
+    .where(ownedBy(claimantOf(account, membership)))
+    .orderBy(domains.domain);
 }
 
 /** One visible domain by name. */
@@ -33,14 +37,23 @@ export async function findDomain(env: Env, account: AccountRow, membership: Memb
   const normalized = normalizeDomain(name);
   if (!normalized.ok) return undefined;
   const db = drizzle(env.DB);
-  return db.select().from(domains).where(and(eq(domains.domain, normalized.domain), ownedBy(claimantOf(account, membership)))).get();
+  return db
+    .select()
+    .from(domains)
+    .where(and(eq(domains.domain, normalized.domain), ownedBy(claimantOf(account, membership))))
+    .get();
 }
 
 /**
  * Claims a domain. Without an organization an account may claim only its own e-mail domain;
  * a read & write admin may add any domain; a read-only admin none.
  */
-export async function claim(env: Env, account: Pick<AccountRow, "id" | "email">, membership: Membership | null, requested: unknown): Promise<DomainAction<{ created: boolean; domain: DomainRow }>> {
+export async function claim(
+  env: Env,
+  account: Pick<AccountRow, "id" | "email">,
+  membership: Membership | null,
+  requested: unknown,
+): Promise<DomainAction<{ created: boolean; domain: DomainRow }>> {
   const ownDomain = emailDomain(account.email) ?? "";
   const normalized = normalizeDomain(requested ?? ownDomain);
   if (!normalized.ok) return failure(400, "invalid_domain", normalized.reason);
@@ -60,7 +73,13 @@ export async function claim(env: Env, account: Pick<AccountRow, "id" | "email">,
 }
 
 /** Checks a visible pending domain now and returns its new state. */
-export async function verifyNow(env: Env, account: AccountRow, membership: Membership | null, name: string, deps: CheckDeps = liveCheckDeps(env)): Promise<DomainAction<DomainRow>> {
+export async function verifyNow(
+  env: Env,
+  account: AccountRow,
+  membership: Membership | null,
+  name: string,
+  deps: CheckDeps = liveCheckDeps(env),
+): Promise<DomainAction<DomainRow>> {
   const row = await findDomain(env, account, membership, name);
   if (!row) return failure(404, "not_found", `You have no claim for ${name}.`);
   if (membership?.permission === "read") return failure(403, "read_only", "Your admin role has read permission only; verifying needs read & write.");

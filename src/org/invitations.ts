@@ -24,7 +24,14 @@ export type InviteResult = { ok: true; invitation: InvitationRow } | { ok: false
  * Invites `email` to administer the organization, or renews its open invitation with the new
  * permission. The answer never says whether the e-mail has an account.
  */
-export async function inviteAdmin(db: DrizzleD1Database, orgId: string, email: string, permission: Permission, actor: string, now: Date): Promise<InviteResult> {
+export async function inviteAdmin(
+  db: DrizzleD1Database,
+  orgId: string,
+  email: string,
+  permission: Permission,
+  actor: string,
+  now: Date,
+): Promise<InviteResult> {
   const emailKey = email.toLowerCase();
   const admin = await db
     .select({ id: orgAdmins.accountId })
@@ -36,7 +43,11 @@ export async function inviteAdmin(db: DrizzleD1Database, orgId: string, email: s
   if (admin) return { ok: false, status: 409, detail: `${email} is already an admin of this organization; change the permission instead.` };
   const at = now.toISOString();
   const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 24 * 3600 * 1000).toISOString();
-  const pending = await db.select().from(invitations).where(and(eq(invitations.orgId, orgId), eq(invitations.emailKey, emailKey), eq(invitations.status, "pending"))).get();
+  const pending = await db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.orgId, orgId), eq(invitations.emailKey, emailKey), eq(invitations.status, "pending")))
+    .get();
   const row: InvitationRow = pending
     ? { ...pending, email, permission, invitedBy: actor, createdAt: at, expiresAt }
     : { id: crypto.randomUUID(), orgId, email, emailKey, permission, invitedBy: actor, status: "pending", createdAt: at, expiresAt, respondedAt: null };
@@ -66,6 +77,9 @@ export async function revokeInvitation(db: DrizzleD1Database, orgId: string, id:
 
 /** The open invitations of an organization, newest first. */
 export function organizationInvitations(db: DrizzleD1Database, orgId: string, now: Date) {
-  return db.select().from(invitations).where(and(eq(invitations.orgId, orgId), open(now))).orderBy(invitations.createdAt);
+  return db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.orgId, orgId), open(now)))
+    .orderBy(invitations.createdAt);
 }
-

@@ -26,10 +26,19 @@ export async function connectedApps(db: D1Database, orgId: string) {
 /** The organization's SCIM clients with their secrets (never the secrets themselves). */
 export async function scimClients(db: D1Database, orgId: string) {
   const d = drizzle(db);
-  const clients = await d.select().from(oauthClients).where(and(eq(oauthClients.orgId, orgId), eq(oauthClients.kind, "organization"))).orderBy(oauthClients.createdAt);
+  const clients = await d
+    .select()
+    .from(oauthClients)
+    .where(and(eq(oauthClients.orgId, orgId), eq(oauthClients.kind, "organization")))
+    .orderBy(oauthClients.createdAt);
   const secrets = clients.length
     ? await d
-        .select({ id: oauthClientSecrets.id, clientId: oauthClientSecrets.clientId, createdAt: oauthClientSecrets.createdAt, expiresAt: oauthClientSecrets.expiresAt })
+        .select({
+          id: oauthClientSecrets.id,
+          clientId: oauthClientSecrets.clientId,
+          createdAt: oauthClientSecrets.createdAt,
+          expiresAt: oauthClientSecrets.expiresAt,
+        })
         .from(oauthClientSecrets)
         .innerJoin(oauthClients, eq(oauthClients.id, oauthClientSecrets.clientId))
         .where(and(eq(oauthClients.orgId, orgId), isNull(oauthClientSecrets.revokedAt)))

@@ -14,7 +14,6 @@ export interface NewOrganization {
 
 export type OrgResult = { ok: true } | { ok: false; status: 409; detail: string };
 
-
 /** Creates an organization whose domains an operator attests; 409 when another organization verified one. */
 export async function createOrganization(ctx: WriteContext, input: NewOrganization, actor: string): Promise<OrgResult> {
   if (input.domains.length > 0) {

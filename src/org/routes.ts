@@ -73,7 +73,12 @@ export const organizationRoutes = apiRouter<AdminEnv>()
     return c.json({ invitation: invitationView(result.invitation) }, 202);
   })
   .openapi(org.changeAdminRoute, async (c) => {
-    const result = await orgWriter(c.env, orgIdOf(c)).setAdminPermission(orgIdOf(c), c.req.valid("param").accountId, c.req.valid("json").permission, actorOf(c));
+    const result = await orgWriter(c.env, orgIdOf(c)).setAdminPermission(
+      orgIdOf(c),
+      c.req.valid("param").accountId,
+      c.req.valid("json").permission,
+      actorOf(c),
+    );
     if (!result.ok) return fail(c, result.status, result.status === 404 ? "not_found" : "conflict", result.detail);
     return organizationJson(c);
   })

@@ -76,7 +76,9 @@ export const SecretRequest = jsonObject({
     .openapi({ description: `Days until the secret expires, 1 to ${MAX_SECRET_DAYS}; 365 when absent.` }),
 }).openapi("SecretRequest");
 
-export const NewScimClient = z.object({ clientId: z.string(), clientSecret: z.string(), secretId: z.string(), secretExpiresAt: Timestamp }).openapi("NewScimClient");
+export const NewScimClient = z
+  .object({ clientId: z.string(), clientSecret: z.string(), secretId: z.string(), secretExpiresAt: Timestamp })
+  .openapi("NewScimClient");
 
 export const NewSecret = z.object({ secretId: z.string(), clientSecret: z.string(), secretExpiresAt: Timestamp });
 
@@ -109,7 +111,10 @@ export const ConnectedApps = z.object({
 export const EventFilterQuery = z.object({
   status: z.string().optional().openapi({ description: '"success", "failure" or an HTTP status code.' }),
   resourceType: z.string().optional().openapi({ description: '"User" or "Group".' }),
-  operation: z.string().optional().openapi({ description: `One of ${OPERATIONS.join(", ")}.` }),
+  operation: z
+    .string()
+    .optional()
+    .openapi({ description: `One of ${OPERATIONS.join(", ")}.` }),
   since: z.string().optional().openapi({ description: "An ISO 8601 date: events at or after it." }),
 });
 

@@ -54,7 +54,14 @@ export const IssuedScimToken = z.object({ id: z.string(), token: z.string().open
 
 export const ScimTokenList = z.object({
   tokens: z.array(
-    z.object({ id: z.string(), description: z.string().nullable(), createdBy: z.string(), createdAt: Timestamp, expiresAt: Timestamp.nullable(), revokedAt: Timestamp.nullable() }),
+    z.object({
+      id: z.string(),
+      description: z.string().nullable(),
+      createdBy: z.string(),
+      createdAt: Timestamp,
+      expiresAt: Timestamp.nullable(),
+      revokedAt: Timestamp.nullable(),
+    }),
   ),
 });
 

@@ -13,7 +13,9 @@ export function resolveSettings(settings: OrgSettings | null | undefined): Resol
 
 /** Settings as the API shows them. */
 export const Settings = z
-  .object({ requireVerifiedDomain: z.boolean().openapi({ description: "A SCIM userName must be an e-mail address at a verified domain of the organization." }) })
+  .object({
+    requireVerifiedDomain: z.boolean().openapi({ description: "A SCIM userName must be an e-mail address at a verified domain of the organization." }),
+  })
   .openapi("Settings");
 
 /** The `settings` of a request; unknown keys are refused so typos do not pass silently. */

@@ -37,8 +37,7 @@ export async function organizationOfScimToken(env: Env, token: string): Promise<
   });
 }
 
-const unauthorized = (detail: string) =>
-  errorResponse({ status: 401, detail }, { "www-authenticate": 'Bearer realm="scim"' });
+const unauthorized = (detail: string) => errorResponse({ status: 401, detail }, { "www-authenticate": 'Bearer realm="scim"' });
 
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // The period of the SCIM_RATE_LIMIT binding in wrangler.toml.

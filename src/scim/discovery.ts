@@ -22,10 +22,7 @@ const count = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ",");
 
 /** The attribute's description with its caps, since RFC 7643 schemas have no field for them. */
 function describe({ description, maxLength, maxEntries }: Attribute): string {
-  const caps = [
-    ...(maxEntries ? [`At most ${count(maxEntries)} entries.`] : []),
-    ...(maxLength ? [`At most ${count(maxLength)} characters.`] : []),
-  ];
+  const caps = [...(maxEntries ? [`At most ${count(maxEntries)} entries.`] : []), ...(maxLength ? [`At most ${count(maxLength)} characters.`] : [])];
   return [description, ...caps].join(" ");
 }
 
@@ -97,7 +94,6 @@ function serviceProviderConfig(base: string) {
     meta: { resourceType: "ServiceProviderConfig", location: `${base}/ServiceProviderConfig` },
   };
 }
-
 
 export const discovery = new Hono<AppEnv>()
   .get("/ServiceProviderConfig", (c) => scimJson(serviceProviderConfig(scimBaseOf(c.req.url))))

@@ -61,5 +61,4 @@ export const scimJson = (body: unknown, status = 200, headers: Record<string, st
   new Response(JSON.stringify(body), { status, headers: { "content-type": SCIM_CONTENT_TYPE, ...headers } });
 
 /** A SCIM Error response. */
-export const errorResponse = (error: ScimError, headers: Record<string, string> = {}) =>
-  scimJson(errorBody(error), error.status, headers);
+export const errorResponse = (error: ScimError, headers: Record<string, string> = {}) => scimJson(errorBody(error), error.status, headers);

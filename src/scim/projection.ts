@@ -9,7 +9,12 @@ export interface Projection {
 }
 
 const split = (v: string | undefined) =>
-  v === undefined ? undefined : v.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  v === undefined
+    ? undefined
+    : v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
 
 /** Reads the two query parameters; an empty value means "not given". */
 export function readProjection(attributes: string | undefined, excluded: string | undefined): Projection {
@@ -50,17 +55,21 @@ export function wants(kind: ResourceKind, projection: Projection, name: string):
       return typeof s === "object" && s.key.toLowerCase() === lower;
     });
   if (projection.attributes) return hits(projection.attributes);
-  if (projection.excluded) return !projection.excluded.some((p) => {
-    const s = selectorOf(kind, p);
-    return typeof s === "object" && s.key.toLowerCase() === lower && !s.sub;
-  });
+  if (projection.excluded)
+    return !projection.excluded.some((p) => {
+      const s = selectorOf(kind, p);
+      return typeof s === "object" && s.key.toLowerCase() === lower && !s.sub;
+    });
   return true;
 }
 
 function pick(value: Json | undefined, sub: string | undefined): Json | undefined {
   if (value === undefined || sub === undefined) return value;
   if (Array.isArray(value)) {
-    const out = value.filter(isObject).map((e) => (e[sub] !== undefined ? { [sub]: e[sub] } : {})).filter((e) => Object.keys(e).length > 0);
+    const out = value
+      .filter(isObject)
+      .map((e) => (e[sub] !== undefined ? { [sub]: e[sub] } : {}))
+      .filter((e) => Object.keys(e).length > 0);
     return out.length > 0 ? out : undefined;
   }
   return isObject(value) && value[sub] !== undefined ? { [sub]: value[sub] } : undefined;

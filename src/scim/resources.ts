@@ -38,7 +38,12 @@ const readers: Record<ResourceKind, Reader> = {
       return { total, resources: rows.map((r) => renderUser(r, base, groups?.get(r.id))) };
     },
     async render(db, rows, projection, base) {
-      const groups = wants("User", projection, "groups") ? await groupsOfUsers(db, rows.map((r) => r.id)) : undefined;
+      const groups = wants("User", projection, "groups")
+        ? await groupsOfUsers(
+            db,
+            rows.map((r) => r.id),
+          )
+        : undefined;
       return rows.map((r) => renderUser(r as UserRow, base, groups?.get(r.id)));
     },
   },
@@ -50,7 +55,12 @@ const readers: Record<ResourceKind, Reader> = {
     },
     async render(db, rows, projection, base) {
       // excludedAttributes=members must not pay for loading members.
-      const members = wants("Group", projection, "members") ? await membersOfGroups(db, rows.map((r) => r.id)) : undefined;
+      const members = wants("Group", projection, "members")
+        ? await membersOfGroups(
+            db,
+            rows.map((r) => r.id),
+          )
+        : undefined;
       return rows.map((r) => renderGroup(r as GroupRow, base, members?.get(r.id)));
     },
   },
@@ -134,8 +144,14 @@ function resourceRoutes(kind: ResourceKind) {
     return h === undefined ? {} : { ifMatch: h };
   };
 
-  routes.post("/", withBody((_c, body) => ({ kind: `create${kind}`, body })));
-  routes.put("/:id", withBody((c, body) => ({ kind: `replace${kind}`, id: c.req.param("id")!, body, ...ifMatch(c) })));
+  routes.post(
+    "/",
+    withBody((_c, body) => ({ kind: `create${kind}`, body })),
+  );
+  routes.put(
+    "/:id",
+    withBody((c, body) => ({ kind: `replace${kind}`, id: c.req.param("id")!, body, ...ifMatch(c) })),
+  );
   routes.patch(
     "/:id",
     withBody((c, body) => ({ kind: `patch${kind}`, id: c.req.param("id")!, body, returnResource: wantsResource(c), ...ifMatch(c) })),

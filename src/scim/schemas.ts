@@ -262,8 +262,7 @@ export function resolvePath(kind: ResourceKind, path: string): ResolvedPath | un
   const [head, sub, ...extra] = rest.split(".");
   if (extra.length > 0 || head === undefined) return undefined;
   const isCore = schema === userSchema || schema === groupSchema;
-  const attribute =
-    findAttribute(schema.attributes, head) ?? (isCore && head.toLowerCase() === "meta" ? metaAttribute : undefined);
+  const attribute = findAttribute(schema.attributes, head) ?? (isCore && head.toLowerCase() === "meta" ? metaAttribute : undefined);
   if (!attribute) return undefined;
   if (sub === undefined) return { schema, attribute };
   const subAttribute = findAttribute(attribute.subAttributes, sub);

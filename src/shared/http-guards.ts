@@ -52,8 +52,7 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /** Caps a request body; past `maxSize` bytes the request is refused before it is read whole. */
-export const limitBody = (maxSize: number, refuse: (c: Context) => Response | Promise<Response>): MiddlewareHandler =>
-  bodyLimit({ maxSize, onError: refuse });
+export const limitBody = (maxSize: number, refuse: (c: Context) => Response | Promise<Response>): MiddlewareHandler => bodyLimit({ maxSize, onError: refuse });
 
 /**
  * Marks every answer `nosniff`, and API answers `no-store` unless they say otherwise: they are

@@ -103,7 +103,8 @@ export function publishDocument(api: OpenAPIHono<any, any, any>, path: string) {
     info: {
       title: "edge-scim API",
       version: "2",
-      description: "The Organization Center API (accounts, sessions, domains, the caller's organization) and the operator API. SCIM 2.0 lives at /scim/v2 and OAuth 2.0 at /oauth; neither is described here.",
+      description:
+        "The Organization Center API (accounts, sessions, domains, the caller's organization) and the operator API. SCIM 2.0 lives at /scim/v2 and OAuth 2.0 at /oauth; neither is described here.",
     },
   });
 }

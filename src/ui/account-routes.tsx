@@ -32,7 +32,6 @@ async function dashboard(c: AccountCtx, error?: string, status: 200 | 400 | 403 
   );
 }
 
-
 export const dashboardPages = new Hono<AccountEnv>().use(signedIn);
 export const accountPages = new Hono<AccountEnv>().use(signedIn);
 
@@ -50,8 +49,6 @@ dashboardPages.post("/domains/:domain/withdraw", async (c) => {
   const result = await withdraw(c.env, c.var.account, c.var.membership, c.req.param("domain"));
   return result.ok ? c.redirect("/dashboard", 303) : dashboard(c, result.message, result.status);
 });
-
-
 
 async function accountPage(c: AccountCtx, extra: { error?: string; notice?: string } = {}, status: 200 | 400 | 401 | 404 | 409 | 429 = 200) {
   const db = drizzle(c.env.DB);

@@ -25,12 +25,11 @@ async function checked(c: Ctx, query: string): Promise<{ request: AuthorizationR
 }
 
 /** A posted step of the flow: the form, with the authorization request it carries checked again first. */
-const step =
-  (handle: (c: Ctx, request: AuthorizationRequest, form: Record<string, string>) => Promise<Response>) => async (c: Ctx) => {
-    const form = await formFields(c);
-    const result = await checked(c, form.request ?? "");
-    return "response" in result ? result.response : handle(c, result.request, form);
-  };
+const step = (handle: (c: Ctx, request: AuthorizationRequest, form: Record<string, string>) => Promise<Response>) => async (c: Ctx) => {
+  const form = await formFields(c);
+  const result = await checked(c, form.request ?? "");
+  return "response" in result ? result.response : handle(c, result.request, form);
+};
 
 /** With a session: consent, or the page that says an admin role is needed. Without: the identifier page. */
 async function nextStep(c: Ctx, request: AuthorizationRequest): Promise<Response> {
@@ -76,29 +75,38 @@ export const authorizeRoutes = new Hono<AccountEnv>()
       return c.html(<PasswordPage csrf={csrfToken(c)} query={request.query} client={request.client.name} username={username} />);
     }),
   )
-  .post("/oauth/authorize/password", step(async (c, request, form) => {
-    const username = form.username ?? "";
-    const outcome = await signIn(c.env, username, form.password ?? "", clientOf(c));
-    if (!outcome.ok) {
-      const error =
-        outcome.status === 429 ? waitMessage(outcome.retryAfter) : "The user name or password is not correct.";
-      if (outcome.status === 429) c.header("retry-after", String(outcome.retryAfter));
-      return c.html(<PasswordPage csrf={csrfToken(c)} query={request.query} client={request.client.name} username={username} error={error} />, outcome.status);
-    }
-    setSessionCookie(c, outcome.token);
-    return c.redirect(`/oauth/authorize?${request.query}`, 303);
-  }))
-  .post("/oauth/authorize/decision", step(async (c, request, form) => {
-    const issuer = issuerOf(c.req.url);
-    if (form.decision !== "allow") return c.redirect(redirectTo(request, issuer, { error: "access_denied", error_description: "The admin denied access." }), 303);
-    const token = sessionCookie(c);
-    if (!token || !(await authenticate(c, token)) || !c.var.membership) return nextStep(c, request);
-    const orgId = c.var.membership.orgId;
-    const code = await orgWriter(c.env, orgId).authorizeCode(orgId, {
-      clientId: request.client.id,
-      accountId: c.var.account.id,
-      redirectUri: request.redirectUriGiven ? request.redirectUri : null,
-      codeChallenge: request.codeChallenge,
-    });
-    return c.redirect(redirectTo(request, issuer, { code }), 303);
-  }));
+  .post(
+    "/oauth/authorize/password",
+    step(async (c, request, form) => {
+      const username = form.username ?? "";
+      const outcome = await signIn(c.env, username, form.password ?? "", clientOf(c));
+      if (!outcome.ok) {
+        const error = outcome.status === 429 ? waitMessage(outcome.retryAfter) : "The user name or password is not correct.";
+        if (outcome.status === 429) c.header("retry-after", String(outcome.retryAfter));
+        return c.html(
+          <PasswordPage csrf={csrfToken(c)} query={request.query} client={request.client.name} username={username} error={error} />,
+          outcome.status,
+        );
+      }
+      setSessionCookie(c, outcome.token);
+      return c.redirect(`/oauth/authorize?${request.query}`, 303);
+    }),
+  )
+  .post(
+    "/oauth/authorize/decision",
+    step(async (c, request, form) => {
+      const issuer = issuerOf(c.req.url);
+      if (form.decision !== "allow")
+        return c.redirect(redirectTo(request, issuer, { error: "access_denied", error_description: "The admin denied access." }), 303);
+      const token = sessionCookie(c);
+      if (!token || !(await authenticate(c, token)) || !c.var.membership) return nextStep(c, request);
+      const orgId = c.var.membership.orgId;
+      const code = await orgWriter(c.env, orgId).authorizeCode(orgId, {
+        clientId: request.client.id,
+        accountId: c.var.account.id,
+        redirectUri: request.redirectUriGiven ? request.redirectUri : null,
+        codeChallenge: request.codeChallenge,
+      });
+      return c.redirect(redirectTo(request, issuer, { code }), 303);
+    }),
+  );

@@ -33,7 +33,11 @@ function Select(props: { id: string; label: string; name: string; value: string 
 
 const resourceLink = (e: EventView) => {
   if (!e.resourceId || !e.resourceType) return e.resourceType ?? "";
-  return e.resourceType === "Group" ? <a href={`/organization/groups/${e.resourceId}`}>Group {e.resourceId}</a> : <a href={`/organization/users?q=${encodeURIComponent(e.externalId ?? "")}`}>User {e.resourceId}</a>;
+  return e.resourceType === "Group" ? (
+    <a href={`/organization/groups/${e.resourceId}`}>Group {e.resourceId}</a>
+  ) : (
+    <a href={`/organization/users?q=${encodeURIComponent(e.externalId ?? "")}`}>User {e.resourceId}</a>
+  );
 };
 
 export function LogPage(props: { viewer: Viewer; csrf: string; filter: EventFilter; events: EventView[]; nextCursor: string | null }) {
@@ -47,9 +51,35 @@ export function LogPage(props: { viewer: Viewer; csrf: string; filter: EventFilt
       </p>
       <form method="get" action="/organization/log" class="card">
         <div class="row">
-          <Select id="f-status" label="Status" name="status" value={filterParams.status} options={[["", "Any"], ["success", "Succeeded"], ["failure", "Failed"]]} />
-          <Select id="f-operation" label="Operation" name="operation" value={f.operation} options={[["", "Any"], ...OPERATIONS.map((o): [string, string] => [o, o])]} />
-          <Select id="f-type" label="Resource" name="resourceType" value={f.resourceType} options={[["", "Any"], ["User", "Users"], ["Group", "Groups"]]} />
+          <Select
+            id="f-status"
+            label="Status"
+            name="status"
+            value={filterParams.status}
+            options={[
+              ["", "Any"],
+              ["success", "Succeeded"],
+              ["failure", "Failed"],
+            ]}
+          />
+          <Select
+            id="f-operation"
+            label="Operation"
+            name="operation"
+            value={f.operation}
+            options={[["", "Any"], ...OPERATIONS.map((o): [string, string] => [o, o])]}
+          />
+          <Select
+            id="f-type"
+            label="Resource"
+            name="resourceType"
+            value={f.resourceType}
+            options={[
+              ["", "Any"],
+              ["User", "Users"],
+              ["Group", "Groups"],
+            ]}
+          />
           <div>
             <label for="f-since">Since (UTC)</label>
             <input id="f-since" name="since" type="text" placeholder="2026-11-29T00:00:00Z" value={f.since ?? ""} />
@@ -170,8 +200,8 @@ export function SummaryPage(props: { viewer: Viewer; csrf: string; summary: Summ
         <h2 id="last-sync">Last sync</h2>
         {summary.lastSync ? (
           <p>
-            From <When at={summary.lastSync.start} ago={false} /> to <When at={summary.lastSync.end} />: {summary.lastSync.requests} requests, {summary.lastSync.failures} failed (
-            {(summary.lastSync.errorRate * 100).toFixed(1)}% errors).
+            From <When at={summary.lastSync.start} ago={false} /> to <When at={summary.lastSync.end} />: {summary.lastSync.requests} requests,{" "}
+            {summary.lastSync.failures} failed ({(summary.lastSync.errorRate * 100).toFixed(1)}% errors).
           </p>
         ) : (
           <p class="muted">Nothing was provisioned yet.</p>
@@ -224,7 +254,17 @@ export function UsersPage(props: { viewer: Viewer; csrf: string; q: string; acti
             <label for="q">Search (user name or display name prefix, exact external ID)</label>
             <input id="q" name="q" type="text" value={props.q} />
           </div>
-          <Select id="active" label="State" name="active" value={props.active} options={[["", "Any"], ["true", "Active"], ["false", "Inactive"]]} />
+          <Select
+            id="active"
+            label="State"
+            name="active"
+            value={props.active}
+            options={[
+              ["", "Any"],
+              ["true", "Active"],
+              ["false", "Inactive"],
+            ]}
+          />
         </div>
         <button type="submit">Search</button>
       </form>
@@ -302,7 +342,7 @@ export function GroupPage(props: { viewer: Viewer; csrf: string; page: MemberPag
           <tbody>
             {props.page.members.map((m) => (
               <tr>
-                <td>{m.type === "Group" ? <a href={`/organization/groups/${m.id}`}>{m.name ?? m.id}</a> : m.name ?? m.id}</td>
+                <td>{m.type === "Group" ? <a href={`/organization/groups/${m.id}`}>{m.name ?? m.id}</a> : (m.name ?? m.id)}</td>
                 <td>{m.type}</td>
               </tr>
             ))}

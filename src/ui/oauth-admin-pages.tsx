@@ -59,14 +59,16 @@ export function ScimConnectionPage(props: {
           <Copyable label="Token endpoint" value={`${props.origin}/oauth/token`} />
         </div>
         <p class="muted">
-          With OAuth client credentials, give Entra the client ID and a secret below. Or use a <a href="/organization/tokens">SCIM token</a> as the
-          Secret Token.
+          With OAuth client credentials, give Entra the client ID and a secret below. Or use a <a href="/organization/tokens">SCIM token</a> as the Secret
+          Token.
         </p>
       </section>
       {props.shown ? (
         <section class="card notice" aria-labelledby="new-secret">
           <h2 id="new-secret">New client secret</h2>
-          <p>Copy it now: it is shown only once. It expires on <When at={props.shown.expiresAt} />.</p>
+          <p>
+            Copy it now: it is shown only once. It expires on <When at={props.shown.expiresAt} />.
+          </p>
           <div class="record">
             <Copyable label="Client ID" value={props.shown.clientId} />
             <Copyable label="Client secret" value={props.shown.clientSecret} />
@@ -91,7 +93,13 @@ export function ScimConnectionPage(props: {
                   <td>
                     <When at={s.createdAt} />
                   </td>
-                  <ActionCell show={props.canWrite} action={`/organization/scim/${client.clientId}/secrets/${s.id}/remove`} csrf={props.csrf} label="Remove" name={`secret ${s.id.slice(0, 8)}`} />
+                  <ActionCell
+                    show={props.canWrite}
+                    action={`/organization/scim/${client.clientId}/secrets/${s.id}/remove`}
+                    csrf={props.csrf}
+                    label="Remove"
+                    name={`secret ${s.id.slice(0, 8)}`}
+                  />
                 </tr>
               ))}
             </tbody>

@@ -29,7 +29,15 @@ async function organizationPage(c: AdminCtx, extra: { error?: string; notice?: s
   if (!org) return c.redirect("/dashboard", 303);
   const invitations = await organizationInvitations(drizzle(c.env.DB), orgId, new Date());
   return c.html(
-    <OrganizationPage viewer={viewerOf(c)} csrf={csrfToken(c)} org={org} accountId={c.var.account.id} invitations={invitations} canWrite={canWrite(c)} {...extra} />,
+    <OrganizationPage
+      viewer={viewerOf(c)}
+      csrf={csrfToken(c)}
+      org={org}
+      accountId={c.var.account.id}
+      invitations={invitations}
+      canWrite={canWrite(c)}
+      {...extra}
+    />,
     status,
   );
 }
@@ -56,7 +64,12 @@ organizationPages.post("/admins", async (c) => {
 organizationPages.post("/admins/:accountId/permission", async (c) => {
   const form = await fields(c);
   const orgId = c.var.admin.orgId;
-  const result = await orgWriter(c.env, orgId).setAdminPermission(orgId, c.req.param("accountId"), form.permission === "read" ? "read" : "read-write", actorOf(c));
+  const result = await orgWriter(c.env, orgId).setAdminPermission(
+    orgId,
+    c.req.param("accountId"),
+    form.permission === "read" ? "read" : "read-write",
+    actorOf(c),
+  );
   return result.ok ? c.redirect("/organization", 303) : organizationPage(c, { error: result.detail }, result.status);
 });
 organizationPages.post("/admins/:accountId/remove", async (c) => {
@@ -70,7 +83,6 @@ organizationPages.post("/invitations/:id/revoke", async (c) => {
   await orgWriter(c.env, orgId).revokeInvitation(orgId, c.req.param("id"), actorOf(c), Date.now());
   return c.redirect("/organization", 303);
 });
-
 
 async function tokensPage(c: AdminCtx, extra: { created?: string; error?: string } = {}, status: 200 | 201 | 400 = 200) {
   const orgId = c.var.admin.orgId;
@@ -113,7 +125,11 @@ organizationPages.post("/apps/:grantId/revoke", async (c) => {
   return c.redirect("/organization/apps", 303);
 });
 
-async function scimConnectionPage(c: AdminCtx, extra: { shown?: { clientId: string; clientSecret: string; expiresAt: string }; error?: string } = {}, status: 200 | 201 | 400 = 200) {
+async function scimConnectionPage(
+  c: AdminCtx,
+  extra: { shown?: { clientId: string; clientSecret: string; expiresAt: string }; error?: string } = {},
+  status: 200 | 201 | 400 = 200,
+) {
   const orgId = c.var.admin.orgId;
   if (extra.shown) c.header("cache-control", "no-store");
   return c.html(

@@ -80,8 +80,7 @@ function DomainCard(props: { row: DomainRow; csrf: string; canWrite: boolean }) 
       </p>
       {d.status === "verified" ? (
         <p class="muted">
-          Verified {d.method === "operator" ? "by the operator" : `by ${d.method === "dns" ? "DNS TXT record" : "HTTP file"}`} on{" "}
-          <When at={d.verifiedAt} />.
+          Verified {d.method === "operator" ? "by the operator" : `by ${d.method === "dns" ? "DNS TXT record" : "HTTP file"}`} on <When at={d.verifiedAt} />.
         </p>
       ) : null}
       {d.txtRecord && d.httpFile && d.status !== "verified" ? (
@@ -158,9 +157,7 @@ export function DashboardPage(props: {
       {props.viewer.orgName ? (
         <p class="muted">Organization: {props.viewer.orgName}</p>
       ) : (
-        <p class="notice">
-          Verify the domain of your e-mail address within 10 days: once it is verified, your organization exists and you are its admin.
-        </p>
+        <p class="notice">Verify the domain of your e-mail address within 10 days: once it is verified, your organization exists and you are its admin.</p>
       )}
       <ErrorNote message={props.error} />
       {props.domains.map((row) => (
@@ -207,15 +204,13 @@ export function OrganizationPage(props: {
             <label for="org-name">Name</label>
             <input id="org-name" name="name" type="text" required value={org.name} />
             <label>
-              <input type="checkbox" name="requireVerifiedDomain" value="true" checked={org.settings.requireVerifiedDomain} /> Provisioned
-              user names must be in a verified domain
+              <input type="checkbox" name="requireVerifiedDomain" value="true" checked={org.settings.requireVerifiedDomain} /> Provisioned user names must be in
+              a verified domain
             </label>
             <button type="submit">Save</button>
           </Form>
         ) : (
-          <p>
-            Provisioned user names must be in a verified domain: {org.settings.requireVerifiedDomain ? "yes" : "no"}.
-          </p>
+          <p>Provisioned user names must be in a verified domain: {org.settings.requireVerifiedDomain ? "yes" : "no"}.</p>
         )}
       </section>
       <section class="card" aria-labelledby="admins">
@@ -231,7 +226,11 @@ export function OrganizationPage(props: {
                   {props.canWrite && a.accountId !== props.accountId ? (
                     <Form action={`/organization/admins/${a.accountId}/permission`} csrf={props.csrf} class="inline">
                       <input type="hidden" name="permission" value={a.permission === "read-write" ? "read" : "read-write"} />
-                      <button type="submit" class="secondary flat" aria-label={`Change ${a.email} to ${a.permission === "read-write" ? "read" : "read & write"}`}>
+                      <button
+                        type="submit"
+                        class="secondary flat"
+                        aria-label={`Change ${a.email} to ${a.permission === "read-write" ? "read" : "read & write"}`}
+                      >
                         {a.permission === "read-write" ? "Make read only" : "Make read & write"}
                       </button>
                     </Form>
@@ -285,7 +284,9 @@ export function OrganizationPage(props: {
                 </select>
               </div>
             </div>
-            <p class="muted">They become an admin once they accept on their Account page (sign up first if they have no account). Invitations expire after 7 days.</p>
+            <p class="muted">
+              They become an admin once they accept on their Account page (sign up first if they have no account). Invitations expire after 7 days.
+            </p>
             <button type="submit">Invite</button>
           </Form>
         ) : null}
@@ -313,13 +314,20 @@ export interface TokenListing {
   revokedAt: string | null;
 }
 
-export function TokensPage(props: { viewer: Viewer; csrf: string; tokens: TokenListing[]; canWrite: boolean; created?: string; error?: string; scimUrl: string }) {
+export function TokensPage(props: {
+  viewer: Viewer;
+  csrf: string;
+  tokens: TokenListing[];
+  canWrite: boolean;
+  created?: string;
+  error?: string;
+  scimUrl: string;
+}) {
   return (
     <Layout title="SCIM tokens" viewer={props.viewer} csrf={props.csrf}>
       <h1>SCIM tokens</h1>
       <p>
-        In Microsoft Entra ID, set the Tenant URL to <code class="secret">{props.scimUrl}</code> and the Secret Token to a token from this
-        page.
+        In Microsoft Entra ID, set the Tenant URL to <code class="secret">{props.scimUrl}</code> and the Secret Token to a token from this page.
       </p>
       <ErrorNote message={props.error} />
       {props.created ? (
@@ -358,7 +366,13 @@ export function TokensPage(props: { viewer: Viewer; csrf: string; tokens: TokenL
                   <When at={t.expiresAt} none="never" />
                 </td>
                 {t.revokedAt && props.canWrite ? <td></td> : null}
-                <ActionCell show={props.canWrite && !t.revokedAt} action={`/organization/tokens/${t.id}/revoke`} csrf={props.csrf} label="Revoke" name={t.description ?? "token"} />
+                <ActionCell
+                  show={props.canWrite && !t.revokedAt}
+                  action={`/organization/tokens/${t.id}/revoke`}
+                  csrf={props.csrf}
+                  label="Revoke"
+                  name={t.description ?? "token"}
+                />
               </tr>
             ))}
           </tbody>

@@ -1,9 +1,6 @@
 /** A DNS-over-HTTPS client for TXT records (the DNS JSON API of Cloudflare and Google). */
 
-export type DohAnswer =
-  | { kind: "answer"; records: string[]; dnssec: boolean }
-  | { kind: "nxdomain" }
-  | { kind: "failure"; reason: string };
+export type DohAnswer = { kind: "answer"; records: string[]; dnssec: boolean } | { kind: "nxdomain" } | { kind: "failure"; reason: string };
 
 const STATUS_NAMES: Record<number, string> = { 1: "FORMERR", 2: "SERVFAIL", 4: "NOTIMP", 5: "REFUSED" };
 
@@ -64,8 +61,6 @@ export async function queryTxt(resolver: string, name: string, fetcher: typeof f
   const { Status, AD, Answer } = body as { Status: number; AD?: boolean; Answer?: { type?: number; data?: unknown }[] };
   if (Status === 3) return { kind: "nxdomain" };
   if (Status !== 0) return { kind: "failure", reason: `${url.host} answered ${STATUS_NAMES[Status] ?? `status ${Status}`}` };
-  const records = (Array.isArray(Answer) ? Answer : [])
-    .filter((a) => a?.type === 16 && typeof a.data === "string")
-    .map((a) => txtData(a.data as string));
+  const records = (Array.isArray(Answer) ? Answer : []).filter((a) => a?.type === 16 && typeof a.data === "string").map((a) => txtData(a.data as string));
   return { kind: "answer", records, dnssec: AD === true };
 }

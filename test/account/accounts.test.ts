@@ -126,9 +126,17 @@ describe("accounts and sessions", () => {
 
   it("refuses cookie-authenticated changes from another site", async () => {
     const { cookie } = await signedInAs(await newAccount());
-    const cross = await call("/api/domains", { method: "POST", headers: { cookie, origin: "https://evil.example", "content-type": "application/json" }, body: "{}" });
+    const cross = await call("/api/domains", {
+      method: "POST",
+      headers: { cookie, origin: "https://evil.example", "content-type": "application/json" },
+      body: "{}",
+    });
     expect(cross.status).toBe(403);
-    const same = await call("/api/domains", { method: "POST", headers: { cookie, origin: "https://scim.test", "content-type": "application/json" }, body: "{}" });
+    const same = await call("/api/domains", {
+      method: "POST",
+      headers: { cookie, origin: "https://scim.test", "content-type": "application/json" },
+      body: "{}",
+    });
     expect(same.status).toBe(201);
   });
 });

@@ -15,7 +15,10 @@ describe("cross-site requests", () => {
     const signIn = await forged("/api/sessions", JSON.stringify({ email: attacker.email, password: attacker.password }));
     expect(signIn.status).toBe(403);
     expect(signIn.headers.get("set-cookie")).toBeNull();
-    const signUp = await forged("/api/accounts", JSON.stringify({ email: `x-${crypto.randomUUID().slice(0, 6)}@example.com`, password: "long enough password" }));
+    const signUp = await forged(
+      "/api/accounts",
+      JSON.stringify({ email: `x-${crypto.randomUUID().slice(0, 6)}@example.com`, password: "long enough password" }),
+    );
     expect(signUp.status).toBe(403);
     expect(await json(signUp)).toMatchObject({ error: "cross_site_request" });
   });
@@ -47,7 +50,11 @@ describe("cross-site requests", () => {
     expect(login.headers.getSetCookie().some((c) => c.includes("edge_scim_session"))).toBe(false);
     expect((await forged("/signup", form, "application/x-www-form-urlencoded", { cookie })).status).toBe(403);
     // A same-site subdomain is another origin too.
-    const sibling = await call("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin: "https://other.scim.test", "sec-fetch-site": "same-site" }, body: form });
+    const sibling = await call("/login", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin: "https://other.scim.test", "sec-fetch-site": "same-site" },
+      body: form,
+    });
     expect(sibling.status).toBe(403);
     // A form post with neither Origin nor Sec-Fetch-Site is refused rather than guessed about.
     const anonymous = await call("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", cookie }, body: form });
@@ -65,7 +72,11 @@ describe("cross-site requests", () => {
     expect(out.status).toBe(403);
     expect((await json(await send("GET", "/api/organization/scim-tokens", admin.token))).tokens).toEqual([]);
     // The same request from the site itself goes through.
-    const own = await call("/api/organization/scim-tokens", { method: "POST", headers: { cookie, origin: BASE, "sec-fetch-site": "same-origin", "content-type": "application/json" }, body: "{}" });
+    const own = await call("/api/organization/scim-tokens", {
+      method: "POST",
+      headers: { cookie, origin: BASE, "sec-fetch-site": "same-origin", "content-type": "application/json" },
+      body: "{}",
+    });
     expect(own.status).toBe(201);
   });
 
@@ -73,7 +84,11 @@ describe("cross-site requests", () => {
     const admin = await verifiedAdmin();
     expect((await send("POST", "/api/organization/scim-tokens", admin.token, {})).status).toBe(201);
     expect((await send("POST", "/api/operator/organizations", OPERATOR, { name: "No origin", domains: [] })).status).toBe(201);
-    const token = await call("/oauth/token", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "grant_type=client_credentials" });
+    const token = await call("/oauth/token", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "grant_type=client_credentials",
+    });
     expect(token.status).toBe(401);
     expect(await json(token)).toMatchObject({ error: "invalid_client" });
   });
@@ -102,7 +117,11 @@ describe("answers", () => {
     const api = await call("/api/sessions", { method: "POST", headers: { "content-type": "application/json" }, body: big });
     expect(api.status).toBe(413);
     expect(await json(api)).toMatchObject({ error: "payload_too_large" });
-    const oauth = await call("/oauth/token", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `grant_type=client_credentials&pad=${"x".repeat(20 * 1024)}` });
+    const oauth = await call("/oauth/token", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `grant_type=client_credentials&pad=${"x".repeat(20 * 1024)}`,
+    });
     expect(oauth.status).toBe(413);
     expect(await json(oauth)).toMatchObject({ error: "invalid_request" });
   });

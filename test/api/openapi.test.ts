@@ -26,7 +26,9 @@ describe("the OpenAPI document at /api/openapi.json", () => {
     const doc = await documentOf();
     expect(doc.openapi).toBe("3.1.0");
     // `use` middleware are routes of method ALL; a route with middleware appears once per handler.
-    const served = new Set(app.routes.filter((r) => r.path.startsWith("/api/") && r.method !== "ALL").map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`));
+    const served = new Set(
+      app.routes.filter((r) => r.path.startsWith("/api/") && r.method !== "ALL").map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`),
+    );
     const documented = new Set(operationsOf(doc).map(({ path, method }) => `${method.toUpperCase()} ${path}`));
     expect([...documented].sort()).toEqual([...served].sort());
   });
@@ -79,17 +81,23 @@ describe("the OpenAPI document at /api/openapi.json", () => {
       else expect(op.security, name).toEqual([path.startsWith("/api/operator/") ? { operatorToken: [] } : { session: [] }]);
       const templated = [...path.matchAll(/{(\w+)}/g)].map((m) => m[1]);
       expect(op.parameters?.filter((p) => p.in === "path").map((p) => p.name) ?? [], name).toEqual(templated);
-      if (name !== "get /api/openapi.json") expect(op.responses.default, name).toMatchObject({ content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
+      if (name !== "get /api/openapi.json")
+        expect(op.responses.default, name).toMatchObject({ content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
     }
   });
 
   it("declares bodies: required where the route needs one, optional where it takes none", async () => {
     const doc = await documentOf();
-    expect(doc.paths["/api/accounts"]!.post!.requestBody).toMatchObject({ required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/SignUp" } } } });
+    expect(doc.paths["/api/accounts"]!.post!.requestBody).toMatchObject({
+      required: true,
+      content: { "application/json": { schema: { $ref: "#/components/schemas/SignUp" } } },
+    });
     for (const path of ["/api/domains", "/api/organization/scim-clients", "/api/organization/scim-clients/{clientId}/secrets"]) {
       expect(doc.paths[path]!.post!.requestBody, path).toMatchObject({ required: false });
     }
-    expect(doc.paths["/api/domains/{domain}"]!.get!.responses["200"]).toMatchObject({ content: { "application/json": { schema: { $ref: "#/components/schemas/Domain" } } } });
+    expect(doc.paths["/api/domains/{domain}"]!.get!.responses["200"]).toMatchObject({
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Domain" } } },
+    });
   });
 });
 
@@ -114,15 +122,40 @@ describe("bodies checked against their schemas", () => {
     const cases: [string, unknown, string, string][] = [
       ["/api/accounts", { email: 5, password: "long enough pass" }, "invalid_email", "email: must be an e-mail address."],
       ["/api/accounts", { email: "ada@contoso.com", password: "short" }, "invalid_password", "password: must have at least 12 characters."],
-      ["/api/accounts", { email: "ada@contoso.com", password: "long enough pass", name: "x".repeat(201) }, "invalid_request", "name: must be a string of at most 200 characters."],
+      [
+        "/api/accounts",
+        { email: "ada@contoso.com", password: "long enough pass", name: "x".repeat(201) },
+        "invalid_request",
+        "name: must be a string of at most 200 characters.",
+      ],
       ["/api/sessions", { email: "ada@contoso.com" }, "invalid_request", "password: is required."],
       ["/api/operator/organizations", { name: " ", domains: [] }, "invalid_request", "name: must be a non-empty string of at most 200 characters."],
       ["/api/operator/organizations", { name: "x", domains: "a.com" }, "invalid_request", "domains: must be an array of at most 50 domain names."],
-      ["/api/operator/organizations", { name: "x", domains: ["co.uk"] }, "invalid_domain", 'domains.0: "co.uk" is a public suffix; claim a domain registered under it.'],
+      [
+        "/api/operator/organizations",
+        { name: "x", domains: ["co.uk"] },
+        "invalid_domain",
+        'domains.0: "co.uk" is a public suffix; claim a domain registered under it.',
+      ],
       ["/api/operator/organizations", { name: "x", settings: { other: 1 } }, "invalid_request", 'settings: Unknown setting "other".'],
-      ["/api/operator/organizations", { name: "x", settings: { requireVerifiedDomain: "yes" } }, "invalid_request", "settings.requireVerifiedDomain: must be true or false."],
-      ["/api/operator/oauth-clients", { name: "x", redirectUris: ["http://evil.example/cb"] }, "invalid_redirect_uri", "redirectUris.0: must list 1 to 10 absolute https URIs (http only on localhost), without fragments."],
-      ["/api/operator/oauth-clients", { name: "x", redirectUris: [] }, "invalid_redirect_uri", "redirectUris: must list 1 to 10 absolute https URIs (http only on localhost), without fragments."],
+      [
+        "/api/operator/organizations",
+        { name: "x", settings: { requireVerifiedDomain: "yes" } },
+        "invalid_request",
+        "settings.requireVerifiedDomain: must be true or false.",
+      ],
+      [
+        "/api/operator/oauth-clients",
+        { name: "x", redirectUris: ["http://evil.example/cb"] },
+        "invalid_redirect_uri",
+        "redirectUris.0: must list 1 to 10 absolute https URIs (http only on localhost), without fragments.",
+      ],
+      [
+        "/api/operator/oauth-clients",
+        { name: "x", redirectUris: [] },
+        "invalid_redirect_uri",
+        "redirectUris: must list 1 to 10 absolute https URIs (http only on localhost), without fragments.",
+      ],
     ];
     for (const [path, body, error, message] of cases) {
       const r = await send("POST", path, path.startsWith("/api/operator/") ? OPERATOR : "", body);
@@ -147,7 +180,9 @@ describe("bodies checked against their schemas", () => {
       expect(await json(issued), path).toEqual({ id: expect.any(String), token: expect.stringMatching(/^scim_/) });
     }
     const listed = await json(await send("GET", "/api/organization/scim-tokens", admin.token));
-    expect(listed.tokens.map((t: { description: unknown; expiresAt: unknown; createdBy: string }) => [t.description, t.expiresAt, t.createdBy.split(":")[0]]).sort()).toEqual([
+    expect(
+      listed.tokens.map((t: { description: unknown; expiresAt: unknown; createdBy: string }) => [t.description, t.expiresAt, t.createdBy.split(":")[0]]).sort(),
+    ).toEqual([
       [null, "2999-01-01T00:00:00.000Z", "account"],
       [null, "2999-01-01T00:00:00.000Z", "operator"],
     ]);

@@ -124,7 +124,9 @@ describe("log and list reads use indexes at 100,000 events", () => {
     await env.DB.prepare("ANALYZE").run();
     const plan = async (query: { toSQL(): { sql: string; params: unknown[] } }) => {
       const { sql, params } = query.toSQL();
-      const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+      const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .bind(...params)
+        .all<{ detail: string }>();
       return rows.results.map((r) => r.detail).join("\n");
     };
     for (const filter of [{}, { status: "failure" as const }, { operation: "delete" }, { resourceType: "Group" as const }, { status: 409 }]) {

@@ -141,14 +141,20 @@ describe("the authorization code", () => {
     const c1 = await codeWith();
     expect((await token(other, { grant_type: "authorization_code", code: c1, redirect_uri: ENTRA_REDIRECT })).body.error).toBe("invalid_grant");
     const c2 = await codeWith();
-    expect((await token(client, { grant_type: "authorization_code", code: c2, redirect_uri: "https://portal.azure.com/other" })).body.error).toBe("invalid_grant");
+    expect((await token(client, { grant_type: "authorization_code", code: c2, redirect_uri: "https://portal.azure.com/other" })).body.error).toBe(
+      "invalid_grant",
+    );
     const c3 = await codeWith({ code_challenge: challenge, code_challenge_method: "S256" });
-    expect((await token(client, { grant_type: "authorization_code", code: c3, redirect_uri: ENTRA_REDIRECT, code_verifier: "w".repeat(50) })).body.error).toBe("invalid_grant");
+    expect((await token(client, { grant_type: "authorization_code", code: c3, redirect_uri: ENTRA_REDIRECT, code_verifier: "w".repeat(50) })).body.error).toBe(
+      "invalid_grant",
+    );
     const c4 = await codeWith({ code_challenge: challenge, code_challenge_method: "S256" });
     expect((await token(client, { grant_type: "authorization_code", code: c4, redirect_uri: ENTRA_REDIRECT })).body.error).toBe("invalid_grant");
     // A verifier without a challenge is a downgrade attempt (RFC 9700).
     const c5 = await codeWith();
-    expect((await token(client, { grant_type: "authorization_code", code: c5, redirect_uri: ENTRA_REDIRECT, code_verifier: verifier })).body.error).toBe("invalid_grant");
+    expect((await token(client, { grant_type: "authorization_code", code: c5, redirect_uri: ENTRA_REDIRECT, code_verifier: verifier })).body.error).toBe(
+      "invalid_grant",
+    );
     const c6 = await codeWith({ code_challenge: challenge, code_challenge_method: "S256" });
     const ok = await token(client, { grant_type: "authorization_code", code: c6, redirect_uri: ENTRA_REDIRECT, code_verifier: verifier }, "post");
     expect(ok.status).toBe(200);

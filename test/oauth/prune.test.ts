@@ -138,8 +138,14 @@ describe("the cron's credential pruning", () => {
         .bind(...query.params)
         .all<{ detail: string }>();
       const details = plan.results.map((r) => r.detail);
-      expect(details.some((d) => / USING (COVERING )?INDEX /.test(d)), `${query.prunes}: ${details.join("; ")}`).toBe(true);
-      expect(details.filter((d) => /^SCAN /.test(d) && !/INDEX/.test(d)), `${query.prunes}: ${details.join("; ")}`).toEqual([]);
+      expect(
+        details.some((d) => / USING (COVERING )?INDEX /.test(d)),
+        `${query.prunes}: ${details.join("; ")}`,
+      ).toBe(true);
+      expect(
+        details.filter((d) => /^SCAN /.test(d) && !/INDEX/.test(d)),
+        `${query.prunes}: ${details.join("; ")}`,
+      ).toEqual([]);
     }
   });
 

@@ -119,7 +119,7 @@ describe("refresh-token idle expiry", () => {
     expect(again.ok).toBe(true);
     if (!again.ok) return;
 
-    const expired = await rotate(again.refreshToken, issuedAt + (3 * REFRESH_IDLE_DAYS) * DAY);
+    const expired = await rotate(again.refreshToken, issuedAt + 3 * REFRESH_IDLE_DAYS * DAY);
     expect(expired).toMatchObject({ ok: false, error: "invalid_grant", description: expect.stringContaining("expired") });
     const grant = await env.DB.prepare("SELECT revoked_at FROM oauth_grants WHERE id = ?").bind(renewed.grantId).first<{ revoked_at: string | null }>();
     expect(grant?.revoked_at).toBeNull();

@@ -50,7 +50,10 @@ describe("access tokens", () => {
   it("are refused when tampered with", async () => {
     const { tokens } = await codeGrant();
     const [h, p, s] = tokens.access_token.split(".");
-    const forged = btoa(JSON.stringify({ ...decode(tokens.access_token), org: "someone-else" })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    const forged = btoa(JSON.stringify({ ...decode(tokens.access_token), org: "someone-else" }))
+      .replace(/=+$/, "")
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_");
     expect((await send("GET", "/scim/v2/Users", `${h}.${forged}.${s}`)).status).toBe(401);
     expect((await send("GET", "/scim/v2/Users", `${h}.${p}.${s!.slice(0, -4)}AAAA`)).status).toBe(401);
   });
@@ -59,7 +62,9 @@ describe("access tokens", () => {
     const { client, tokens } = await codeGrant();
     const oldKid = header(tokens.access_token).kid;
     // The key retires: rotation makes a new one, the old public key stays published.
-    await env.DB.prepare("UPDATE signing_keys SET retires_at = ? WHERE kid = ?").bind(new Date(Date.now() - 1000).toISOString(), oldKid).run();
+    await env.DB.prepare("UPDATE signing_keys SET retires_at = ? WHERE kid = ?")
+      .bind(new Date(Date.now() - 1000).toISOString(), oldKid)
+      .run();
     // The cron does the rotation.
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/5 * * * *" }), env);
     const refreshed = await token(client, { grant_type: "refresh_token", refresh_token: tokens.refresh_token });
@@ -69,7 +74,9 @@ describe("access tokens", () => {
     expect((await send("GET", "/scim/v2/Users", tokens.access_token)).status).toBe(200);
     expect((await send("GET", "/scim/v2/Users", refreshed.body.access_token)).status).toBe(200);
     // Once every token it signed has expired, the old key is dropped.
-    await env.DB.prepare("UPDATE signing_keys SET drop_after = ? WHERE kid = ?").bind(new Date(Date.now() - 1000).toISOString(), oldKid).run();
+    await env.DB.prepare("UPDATE signing_keys SET drop_after = ? WHERE kid = ?")
+      .bind(new Date(Date.now() - 1000).toISOString(), oldKid)
+      .run();
     await rotateSigningKeys(env.DB, env.KEY_ENCRYPTION_SECRET, new Date());
     expect((await json(await call("/.well-known/jwks.json"))).keys.map((k: { kid: string }) => k.kid)).not.toContain(oldKid);
   });
@@ -187,7 +194,9 @@ describe("the token endpoint", () => {
     expect(r.status).toBe(200);
     expect((await send("GET", "/scim/v2/Users", tokens.access_token)).status).toBe(401);
     const unknown = new URLSearchParams({ token: "rt_unknown", client_id: client.clientId, client_secret: client.clientSecret });
-    expect((await call("/oauth/revoke", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: unknown.toString() })).status).toBe(200);
+    expect(
+      (await call("/oauth/revoke", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: unknown.toString() })).status,
+    ).toBe(200);
   });
 });
 
@@ -220,7 +229,9 @@ describe("organization SCIM clients (client credentials)", () => {
     expect((await token(creds2, { grant_type: "client_credentials" })).status).toBe(200);
 
     // An expired secret is refused.
-    await env.DB.prepare("UPDATE oauth_client_secrets SET expires_at = ? WHERE id = ?").bind(new Date(Date.now() - 1000).toISOString(), second.secretId).run();
+    await env.DB.prepare("UPDATE oauth_client_secrets SET expires_at = ? WHERE id = ?")
+      .bind(new Date(Date.now() - 1000).toISOString(), second.secretId)
+      .run();
     expect((await token(creds2, { grant_type: "client_credentials" })).body.error).toBe("invalid_client");
     const stored = await env.DB.prepare("SELECT secret_hash FROM oauth_client_secrets WHERE client_id = ?").bind(client.clientId).all();
     expect(JSON.stringify(stored.results)).not.toContain(second.clientSecret);
@@ -229,7 +240,9 @@ describe("organization SCIM clients (client credentials)", () => {
   it("keep organization A's token off organization B's resources", async () => {
     const a = await verifiedAdmin();
     const b = await verifiedAdmin();
-    const bUser = await json(await send("POST", "/scim/v2/Users", (await json(await send("POST", "/api/organization/scim-tokens", b.token, {}))).token, entraUser(`b@${b.domain}`)));
+    const bUser = await json(
+      await send("POST", "/scim/v2/Users", (await json(await send("POST", "/api/organization/scim-tokens", b.token, {}))).token, entraUser(`b@${b.domain}`)),
+    );
     const aClient = await json(await send("POST", "/api/organization/scim-clients", a.token, {}));
     const aToken = (await token({ clientId: aClient.clientId, clientSecret: aClient.clientSecret }, { grant_type: "client_credentials" })).body.access_token;
     expect((await send("GET", `/scim/v2/Users/${bUser.id}`, aToken)).status).toBe(404);

@@ -43,7 +43,9 @@ describe("operator API", () => {
   });
 
   it("defaults requireVerifiedDomain to true and normalizes IDN domains", async () => {
-    const org = await json(await send("POST", "/api/operator/organizations", OPERATOR, { name: "IDN", domains: [`bücher-${crypto.randomUUID().slice(0, 6)}.de`] }));
+    const org = await json(
+      await send("POST", "/api/operator/organizations", OPERATOR, { name: "IDN", domains: [`bücher-${crypto.randomUUID().slice(0, 6)}.de`] }),
+    );
     expect(org.settings).toEqual({ requireVerifiedDomain: true });
     expect(org.domains[0].domain).toMatch(/^xn--bcher-.*\.de$/);
   });
@@ -58,7 +60,13 @@ describe("operator API", () => {
       const r = await send("POST", "/api/operator/organizations", OPERATOR, { name: "C", domains: [bad] });
       expect(r.status, bad).toBe(400);
     }
-    for (const body of [{ domains: [] }, { name: "", domains: [] }, { name: "x", domains: "a.com" }, { name: "x", settings: { requireVerifiedDomain: "yes" } }, { name: "x", settings: { other: 1 } }]) {
+    for (const body of [
+      { domains: [] },
+      { name: "", domains: [] },
+      { name: "x", domains: "a.com" },
+      { name: "x", settings: { requireVerifiedDomain: "yes" } },
+      { name: "x", settings: { other: 1 } },
+    ]) {
       expect((await send("POST", "/api/operator/organizations", OPERATOR, body)).status, JSON.stringify(body)).toBe(400);
     }
     expect((await send("POST", "/api/operator/organizations", OPERATOR, "{broken")).status).toBe(400);

@@ -14,11 +14,7 @@ describe("the organization and its admins", () => {
     expect(await r.json()).toMatchObject({ id: admin.orgId, name: "Contoso Ltd", settings: { requireVerifiedDomain: false } });
     expect((await send("PATCH", "/api/organization", admin.token, { settings: { bogus: true } })).status).toBe(400);
     expect((await send("PATCH", "/api/organization", admin.token, { name: "" })).status).toBe(400);
-    expect((await auditOf(admin.orgId)).map((a) => a.action)).toEqual([
-      "organization.create",
-      "domain.verify",
-      "organization.update",
-    ]);
+    expect((await auditOf(admin.orgId)).map((a) => a.action)).toEqual(["organization.create", "domain.verify", "organization.update"]);
     expect((await auditOf(admin.orgId)).every((a) => a.actor === `account:${admin.id}`)).toBe(true);
   });
 

@@ -13,7 +13,10 @@ describe("names that are not domains on the public internet", () => {
     ]) {
       const r = await send("POST", "/api/domains", admin.token, { domain });
       expect(r.status, domain).toBe(400);
-      expect(await json(r)).toEqual({ error: "invalid_domain", message: expect.stringContaining(`"${domain}" is ${why === "IP address" ? "an" : "a"} ${why}`) });
+      expect(await json(r)).toEqual({
+        error: "invalid_domain",
+        message: expect.stringContaining(`"${domain}" is ${why === "IP address" ? "an" : "a"} ${why}`),
+      });
     }
     expect((await json(await send("GET", "/api/domains", admin.token))).domains).toHaveLength(1);
   });

@@ -4,7 +4,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { entraUser, json, newOrganization, send } from "../support/client";
 import { watchWriterQueue } from "./writer-queue";
 
-const count = async (sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).first<{ n: number }>())!.n;
+const count = async (sql: string, ...params: unknown[]) =>
+  (await env.DB.prepare(sql)
+    .bind(...params)
+    .first<{ n: number }>())!.n;
 
 afterEach(async () => {
   await env.DB.exec("DROP TRIGGER IF EXISTS fail_user_insert; DROP TRIGGER IF EXISTS fail_member_insert;");
@@ -35,7 +38,10 @@ describe("faults", () => {
     const group = await json(await send("POST", "/scim/v2/Groups", org.token, { displayName: "G" }));
     await env.DB.exec("CREATE TRIGGER fail_member_insert AFTER INSERT ON group_members BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
     const r = await send("PATCH", `/scim/v2/Groups/${group.id}`, org.token, {
-      Operations: [{ op: "replace", path: "displayName", value: "Renamed" }, { op: "add", path: "members", value: [{ value: user.id }] }],
+      Operations: [
+        { op: "replace", path: "displayName", value: "Renamed" },
+        { op: "add", path: "members", value: [{ value: user.id }] },
+      ],
     });
     expect(r.status).toBe(503);
     const after = await json(await send("GET", `/scim/v2/Groups/${group.id}`, org.token));
@@ -57,7 +63,8 @@ describe("faults", () => {
     for (const [i, r] of answers.entries()) {
       expect([201, 503]).toContain(r.status);
       if (r.status === 503) expect(r.headers.get("retry-after")).not.toBeNull();
-      if (r.status === 201) expect(await count("SELECT count(*) AS n FROM users WHERE org_id = ? AND user_name = ?", org.id, `reset${i}@${org.domain}`)).toBe(1);
+      if (r.status === 201)
+        expect(await count("SELECT count(*) AS n FROM users WHERE org_id = ? AND user_name = ?", org.id, `reset${i}@${org.domain}`)).toBe(1);
     }
     // Retrying every request settles on exactly one user each.
     for (let i = 0; i < 40; i++) {

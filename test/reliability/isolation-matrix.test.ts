@@ -9,7 +9,8 @@ async function fullOrganization() {
   const admin = await verifiedAdmin();
   const scim = await json(await send("POST", "/api/organization/scim-tokens", admin.token, { description: "scim" }));
   const ccClient = await json(await send("POST", "/api/organization/scim-clients", admin.token, {}));
-  const cc = (await token({ clientId: ccClient.clientId, clientSecret: ccClient.clientSecret }, { grant_type: "client_credentials" })).body.access_token as string;
+  const cc = (await token({ clientId: ccClient.clientId, clientSecret: ccClient.clientSecret }, { grant_type: "client_credentials" })).body
+    .access_token as string;
   const platform = await registerClient();
   const code = codeOf((await authorize(admin, authorizeQuery(platform.clientId))).answer);
   const granted = (await token(platform, { grant_type: "authorization_code", code, redirect_uri: ENTRA_REDIRECT })).body;
@@ -30,15 +31,23 @@ describe("isolation matrix", () => {
     const bScimCredentials = { "SCIM token": b.scim.token, "code-grant token": b.granted.access_token, "client-credentials token": b.cc };
 
     for (const [kind, credential] of Object.entries(bScimCredentials)) {
-      for (const [resource, id] of [["Users", a.user.id], ["Groups", a.group.id]]) {
+      for (const [resource, id] of [
+        ["Users", a.user.id],
+        ["Groups", a.group.id],
+      ]) {
         const label = `${kind} ${resource}`;
         expect((await send("GET", `/scim/v2/${resource}/${id}`, credential)).status, label).toBe(404);
         expect((await send("PUT", `/scim/v2/${resource}/${id}`, credential, { userName: `x@${b.admin.domain}`, displayName: "x" })).status, label).toBe(404);
-        expect((await send("PATCH", `/scim/v2/${resource}/${id}`, credential, { Operations: [{ op: "replace", path: "displayName", value: "pwned" }] })).status, label).toBe(404);
+        expect(
+          (await send("PATCH", `/scim/v2/${resource}/${id}`, credential, { Operations: [{ op: "replace", path: "displayName", value: "pwned" }] })).status,
+          label,
+        ).toBe(404);
         expect((await send("DELETE", `/scim/v2/${resource}/${id}`, credential)).status, label).toBe(404);
         expect((await json(await send("GET", `/scim/v2/${resource}?filter=id eq "${id}"`, credential))).totalResults, label).toBe(0);
       }
-      const steal = await send("PATCH", `/scim/v2/Groups/${b.group.id}`, credential, { Operations: [{ op: "add", path: "members", value: [{ value: a.user.id }] }] });
+      const steal = await send("PATCH", `/scim/v2/Groups/${b.group.id}`, credential, {
+        Operations: [{ op: "add", path: "members", value: [{ value: a.user.id }] }],
+      });
       expect(steal.status, kind).toBe(400);
     }
 
@@ -47,7 +56,11 @@ describe("isolation matrix", () => {
     const apiAs = {
       bearer: (method: string, path: string, body?: unknown) => send(method, path, b.admin.token, body),
       cookie: (method: string, path: string, body?: unknown) =>
-        call(path, { method, headers: { cookie, origin: "https://scim.test", "content-type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}) }),
+        call(path, {
+          method,
+          headers: { cookie, origin: "https://scim.test", "content-type": "application/json" },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        }),
     };
     for (const [kind, api] of Object.entries(apiAs)) {
       expect((await api("GET", `/api/domains/${a.admin.domain}`)).status, kind).toBe(404);

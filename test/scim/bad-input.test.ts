@@ -59,15 +59,15 @@ describe("bad input never yields a 5xx or a change", () => {
       ["PATCH", `/scim/v2/Users/${"USER"}`, { Operations: [null] }],
       ["PATCH", `/scim/v2/Users/${"USER"}`, { Operations: [{ op: 7 }] }],
       ["PATCH", `/scim/v2/Users/${"USER"}`, { Operations: [{ op: "add", path: 7, value: 1 }] }],
-      ["PATCH", `/scim/v2/Users/${"USER"}`, { Operations: [{ op: "add", path: "emails[type eq \"work\"].nope", value: 1 }] }],
+      ["PATCH", `/scim/v2/Users/${"USER"}`, { Operations: [{ op: "add", path: 'emails[type eq "work"].nope', value: 1 }] }],
       ["PATCH", `/scim/v2/Users/${"USER"}`, { Operations: [{ op: "replace", path: "name.givenName.extra", value: "x" }] }],
       ["PATCH", `/scim/v2/Users/${"USER"}`, { Operations: [{ op: "replace", path: `emails[${"(".repeat(500)}]`, value: "x" }] }],
       ["PATCH", `/scim/v2/Users/${"USER"}`, { Operations: [{ op: "replace", path: "urn:bogus:thing", value: "x" }] }],
       ["PATCH", `/scim/v2/Users/${"USER"}`, { Operations: Array(1001).fill({ op: "add", path: "title", value: "x" }) }],
       ["PATCH", `/scim/v2/Users/${"USER"}`, { Operations: [{ op: "add", path: "groups", value: [{ value: "g" }] }] }],
       ["PATCH", `/scim/v2/Groups/${"GROUP"}`, { Operations: [{ op: "add", path: "members", value: "not-a-member" }] }],
-      ["PATCH", `/scim/v2/Groups/${"GROUP"}`, { Operations: [{ op: "remove", path: "members[display eq \"x\"]" }] }],
-      ["PATCH", `/scim/v2/Groups/${"GROUP"}`, { Operations: [{ op: "replace", path: "members[value eq \"x\"].display", value: "y" }] }],
+      ["PATCH", `/scim/v2/Groups/${"GROUP"}`, { Operations: [{ op: "remove", path: 'members[display eq "x"]' }] }],
+      ["PATCH", `/scim/v2/Groups/${"GROUP"}`, { Operations: [{ op: "replace", path: 'members[value eq "x"].display', value: "y" }] }],
       ["PATCH", `/scim/v2/Groups/${"GROUP"}`, { Operations: [{ op: "replace", path: "displayName", value: null }] }],
     ];
     for (const [method, path, body] of bodies) {
@@ -86,11 +86,50 @@ describe("bad input never yields a 5xx or a change", () => {
 
   it("random filter strings never yield a 5xx", async () => {
     const pieces = fc.constantFrom(
-      "userName", "emails", "emails.value", "name.givenName", "active", "meta.created", "members", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
-      " eq ", " ne ", " co ", " sw ", " ew ", " gt ", " ge ", " lt ", " le ", " pr", " and ", " or ", "not ", "(", ")", "[", "]", ".",
-      '"x"', '"', "true", "false", "null", "42", "\\", " ", "type eq \"work\"", "@", "+", "%",
+      "userName",
+      "emails",
+      "emails.value",
+      "name.givenName",
+      "active",
+      "meta.created",
+      "members",
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+      " eq ",
+      " ne ",
+      " co ",
+      " sw ",
+      " ew ",
+      " gt ",
+      " ge ",
+      " lt ",
+      " le ",
+      " pr",
+      " and ",
+      " or ",
+      "not ",
+      "(",
+      ")",
+      "[",
+      "]",
+      ".",
+      '"x"',
+      '"',
+      "true",
+      "false",
+      "null",
+      "42",
+      "\\",
+      " ",
+      'type eq "work"',
+      "@",
+      "+",
+      "%",
     );
-    const filters = fc.oneof(fc.array(pieces, { maxLength: 14 }).map((p) => p.join("")), fc.string({ maxLength: 40 }), fc.string({ unit: "binary", maxLength: 20 }));
+    const filters = fc.oneof(
+      fc.array(pieces, { maxLength: 14 }).map((p) => p.join("")),
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: "binary", maxLength: 20 }),
+    );
     await fc.assert(
       fc.asyncProperty(filters, fc.constantFrom("Users", "Groups"), async (filter, resource) => {
         const r = await send("GET", `/scim/v2/${resource}?filter=${encodeURIComponent(filter)}`, org.token);
@@ -104,12 +143,34 @@ describe("bad input never yields a 5xx or a change", () => {
   });
 
   it("random PATCH documents never yield a 5xx, and a rejected one changes nothing", async () => {
-    const value = fc.oneof(fc.string(), fc.boolean(), fc.integer(), fc.constant(null), fc.dictionary(fc.string({ maxLength: 8 }), fc.string()), fc.array(fc.dictionary(fc.constantFrom("value", "type", "primary", "display"), fc.oneof(fc.string(), fc.boolean()))));
+    const value = fc.oneof(
+      fc.string(),
+      fc.boolean(),
+      fc.integer(),
+      fc.constant(null),
+      fc.dictionary(fc.string({ maxLength: 8 }), fc.string()),
+      fc.array(fc.dictionary(fc.constantFrom("value", "type", "primary", "display"), fc.oneof(fc.string(), fc.boolean()))),
+    );
     const path = fc.oneof(
-      fc.constantFrom("title", "active", "name.familyName", 'emails[type eq "work"].value', "emails", "members", "userName", "id", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", "displayName"),
+      fc.constantFrom(
+        "title",
+        "active",
+        "name.familyName",
+        'emails[type eq "work"].value',
+        "emails",
+        "members",
+        "userName",
+        "id",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager",
+        "displayName",
+      ),
       fc.string({ maxLength: 20 }),
     );
-    const op = fc.record({ op: fc.constantFrom("add", "Replace", "remove", "bogus"), path: fc.option(path, { nil: undefined }), value: fc.option(value, { nil: undefined }) });
+    const op = fc.record({
+      op: fc.constantFrom("add", "Replace", "remove", "bogus"),
+      path: fc.option(path, { nil: undefined }),
+      value: fc.option(value, { nil: undefined }),
+    });
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 4 }), fc.constantFrom("Users", "Groups"), async (ops, resource) => {
         const before = await snapshot();

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, json } from "../support/client";
 
-const hasNull = (v: unknown): boolean =>
-  v === null || (typeof v === "object" && Object.values(v as object).some(hasNull));
+const hasNull = (v: unknown): boolean => v === null || (typeof v === "object" && Object.values(v as object).some(hasNull));
 
 describe("discovery", () => {
   it("publishes /Schemas as a ListResponse with full attribute definitions and no nulls", async () => {

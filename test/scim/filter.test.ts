@@ -8,7 +8,16 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   org = await newOrganization();
   const people = [
-    { name: "ann", title: "Engineer", active: true, dept: "R&D", emails: [{ type: "work", value: "ann@work.example", primary: true }, { type: "home", value: "ann@home.example" }] },
+    {
+      name: "ann",
+      title: "Engineer",
+      active: true,
+      dept: "R&D",
+      emails: [
+        { type: "work", value: "ann@work.example", primary: true },
+        { type: "home", value: "ann@home.example" },
+      ],
+    },
     { name: "bob", title: "Manager", active: false, dept: "Sales", emails: [{ type: "work", value: "bob@work.example" }] },
     { name: "cyd", title: null, active: true, dept: "R&D", emails: [] },
     { name: "Dee", title: "engineer", active: true, dept: null, emails: [{ type: "home", value: "dee@home.example" }] },
@@ -103,9 +112,7 @@ describe("filters", () => {
   });
 
   it("filters groups by displayName, externalId and member", async () => {
-    const g = await json(
-      await send("POST", "/scim/v2/Groups", org.token, { displayName: "Filter Group", externalId: "fg", members: [{ value: ids.ann }] }),
-    );
+    const g = await json(await send("POST", "/scim/v2/Groups", org.token, { displayName: "Filter Group", externalId: "fg", members: [{ value: ids.ann }] }));
     const find = async (filter: string) =>
       (await json(await send("GET", `/scim/v2/Groups?filter=${encodeURIComponent(filter)}`, org.token))).Resources.map((x: { id: string }) => x.id);
     expect(await find(`displayName eq "filter group"`)).toEqual([g.id]);

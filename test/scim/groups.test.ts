@@ -66,8 +66,7 @@ describe("Groups", () => {
     expect(dup.status).toBe(409);
     expect(await dup.json()).toMatchObject({ scimType: "uniqueness" });
     const other = await json(await createGroup(org.token, "Marketing"));
-    const rename = (value: unknown) =>
-      send("PATCH", `/scim/v2/Groups/${other.id}`, org.token, { schemas: [PATCH_OP], Operations: [{ op: "replace", value }] });
+    const rename = (value: unknown) => send("PATCH", `/scim/v2/Groups/${other.id}`, org.token, { schemas: [PATCH_OP], Operations: [{ op: "replace", value }] });
     expect((await rename({ displayName: "sales" })).status).toBe(409);
     expect((await rename({ id: other.id, displayName: "Field Marketing" })).status).toBe(204);
     const found = await json(await send("GET", `/scim/v2/Groups?excludedAttributes=members&filter=displayName eq "field marketing"`, org.token));
@@ -163,7 +162,11 @@ describe("Groups", () => {
     const same = await expectVersion(put("Steady", [u0, u1]), false, 200);
     expect(same.meta.version).toBe('W/"1"');
     // A PATCH that asks for the resource back gets it unchanged too.
-    const back = await expectVersion(send("PATCH", `${url}?attributes=displayName`, org.token, { Operations: [{ op: "add", path: "members", value: [{ value: u0 }] }] }), false, 200);
+    const back = await expectVersion(
+      send("PATCH", `${url}?attributes=displayName`, org.token, { Operations: [{ op: "add", path: "members", value: [{ value: u0 }] }] }),
+      false,
+      200,
+    );
     expect(back.meta.version).toBe('W/"1"');
 
     // Each real change bumps it once.
@@ -184,7 +187,9 @@ describe("Groups", () => {
     const child = await json(await createGroup(org.token, "Child"));
     const parent = await json(await createGroup(org.token, "Parent", { members: [{ value: child.id, type: "Group" }] }));
     expect(parent.members).toEqual([{ value: child.id, $ref: `https://scim.test/scim/v2/Groups/${child.id}`, type: "Group", display: "Child" }]);
-    const self = await send("PATCH", `/scim/v2/Groups/${parent.id}`, org.token, { Operations: [{ op: "add", path: "members", value: [{ value: parent.id }] }] });
+    const self = await send("PATCH", `/scim/v2/Groups/${parent.id}`, org.token, {
+      Operations: [{ op: "add", path: "members", value: [{ value: parent.id }] }],
+    });
     expect(self.status).toBe(400);
   });
 });

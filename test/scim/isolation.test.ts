@@ -20,10 +20,15 @@ describe("tenant isolation", () => {
     const bUser = await expectStatus(send("POST", "/scim/v2/Users", b.token, entraUser(`own@${b.domain}`)), 201);
     const bGroup = await expectStatus(send("POST", "/scim/v2/Groups", b.token, { displayName: "Mine", members: [{ value: bUser.id }] }), 201);
 
-    for (const [kind, id] of [["Users", user.id], ["Groups", group.id]]) {
+    for (const [kind, id] of [
+      ["Users", user.id],
+      ["Groups", group.id],
+    ]) {
       expect((await send("GET", `/scim/v2/${kind}/${id}`, b.token)).status).toBe(404);
       expect((await send("PUT", `/scim/v2/${kind}/${id}`, b.token, { userName: `x@${b.domain}`, displayName: "x" })).status).toBe(404);
-      expect((await send("PATCH", `/scim/v2/${kind}/${id}`, b.token, { Operations: [{ op: "replace", path: "displayName", value: "pwned" }] })).status).toBe(404);
+      expect((await send("PATCH", `/scim/v2/${kind}/${id}`, b.token, { Operations: [{ op: "replace", path: "displayName", value: "pwned" }] })).status).toBe(
+        404,
+      );
       expect((await send("DELETE", `/scim/v2/${kind}/${id}`, b.token)).status).toBe(404);
     }
     // B's lists and filters hold B's resources only, however they are asked for.
@@ -65,12 +70,18 @@ describe("tenant isolation", () => {
     const aOther = await expectStatus(send("POST", "/scim/v2/Users", a.token, entraUser(`taken@${a.domain}`)), 201);
     const bOther = await expectStatus(send("POST", "/scim/v2/Users", b.token, entraUser(`draft@${a.domain}`)), 201);
     const bDraft = await expectStatus(send("POST", "/scim/v2/Groups", b.token, { displayName: "Draft" }), 201);
-    await expectStatus(send("PATCH", `/scim/v2/Users/${bOther.id}`, b.token, { Operations: [{ op: "replace", path: "userName", value: aOther.userName }] }), 204);
+    await expectStatus(
+      send("PATCH", `/scim/v2/Users/${bOther.id}`, b.token, { Operations: [{ op: "replace", path: "userName", value: aOther.userName }] }),
+      204,
+    );
     await expectStatus(send("POST", "/scim/v2/Groups", a.token, { displayName: "Renamed" }), 201);
     await expectStatus(send("PATCH", `/scim/v2/Groups/${bDraft.id}`, b.token, { Operations: [{ op: "replace", path: "displayName", value: "Renamed" }] }), 204);
 
     // Within each organization the names stay taken, in any letter case.
-    for (const [org, userName, displayName] of [[a, name.toUpperCase(), "secret"], [b, name, "Secret"]] as const) {
+    for (const [org, userName, displayName] of [
+      [a, name.toUpperCase(), "secret"],
+      [b, name, "Secret"],
+    ] as const) {
       expect(await expectStatus(send("POST", "/scim/v2/Users", org.token, entraUser(userName)), 409)).toMatchObject({ scimType: "uniqueness" });
       expect(await expectStatus(send("POST", "/scim/v2/Groups", org.token, { displayName }), 409)).toMatchObject({ scimType: "uniqueness" });
     }

@@ -50,9 +50,13 @@ describe("list queries", () => {
     const comparisons = (n: number) => Array(n).fill('value eq "a"').join(" or ");
     await expectRefused(await filtered(`emails[${comparisons(200)}]`), "invalidFilter", "comparisons");
     // Five value filters of 30 comparisons each: 150 in all.
-    const spread = Array(5).fill(`emails[${comparisons(30)}]`).join(" or ");
+    const spread = Array(5)
+      .fill(`emails[${comparisons(30)}]`)
+      .join(" or ");
     await expectRefused(await filtered(spread), "invalidFilter", "comparisons");
-    const within = Array(4).fill(`emails[${comparisons(10)}]`).join(" or ");
+    const within = Array(4)
+      .fill(`emails[${comparisons(10)}]`)
+      .join(" or ");
     expect((await filtered(within)).status).toBe(200);
   });
 
@@ -133,7 +137,8 @@ describe("string and entry caps", () => {
   });
 
   it("caps displayName and externalId at 256 characters and other strings at 1,024", async () => {
-    const user = (extra: Record<string, unknown>) => send("POST", "/scim/v2/Users", org.token, entraUser(`capped${crypto.randomUUID().slice(0, 6)}@${org.domain}`, extra));
+    const user = (extra: Record<string, unknown>) =>
+      send("POST", "/scim/v2/Users", org.token, entraUser(`capped${crypto.randomUUID().slice(0, 6)}@${org.domain}`, extra));
     expect((await user({ displayName: "d".repeat(256), externalId: "e".repeat(256), title: "t".repeat(1024) })).status).toBe(201);
     await expectRefused(await user({ displayName: "d".repeat(257) }), "invalidValue", "displayName");
     await expectRefused(await user({ externalId: "e".repeat(257) }), "invalidValue", "externalId");
@@ -148,7 +153,8 @@ describe("string and entry caps", () => {
 
   it("takes at most 100 entries per multi-valued attribute", async () => {
     const emails = (n: number, tag = "") => Array.from({ length: n }, (_, i) => ({ type: "other", value: `${tag}${i}@example.com` }));
-    const user = (extra: Record<string, unknown>) => send("POST", "/scim/v2/Users", org.token, entraUser(`many${crypto.randomUUID().slice(0, 6)}@${org.domain}`, extra));
+    const user = (extra: Record<string, unknown>) =>
+      send("POST", "/scim/v2/Users", org.token, entraUser(`many${crypto.randomUUID().slice(0, 6)}@${org.domain}`, extra));
     expect((await user({ emails: emails(100) })).status).toBe(201);
     await expectRefused(await user({ emails: emails(101) }), "invalidValue", "emails");
     await expectRefused(await user({ roles: Array.from({ length: 101 }, (_, i) => ({ value: `r${i}` })) }), "invalidValue", "roles");
@@ -172,7 +178,11 @@ describe("string and entry caps", () => {
     );
     // Two adds of 60 each: the second would make 120.
     const sixty = (tag: string) => Array.from({ length: 60 }, (_, i) => ({ type: "other", value: `${tag}${i}@example.com` }));
-    await expectRefused(await patch("Users", userId, { op: "add", path: "emails", value: sixty("a") }, { op: "add", path: "emails", value: sixty("b") }), "invalidValue", "emails");
+    await expectRefused(
+      await patch("Users", userId, { op: "add", path: "emails", value: sixty("a") }, { op: "add", path: "emails", value: sixty("b") }),
+      "invalidValue",
+      "emails",
+    );
     expect(await userRow()).toEqual(before);
     expect((await patch("Users", userId, { op: "add", path: "emails", value: sixty("a") })).status).toBe(204);
     await expectRefused(await patch("Users", userId, { op: "add", path: "emails", value: sixty("b") }), "invalidValue", "emails");
@@ -229,7 +239,12 @@ describe("error details quote at most ~200 characters of a value", () => {
   it("for ids that name nothing", async () => {
     for (const resource of ["Users", "Groups"]) {
       for (const method of ["GET", "PUT", "PATCH", "DELETE"]) {
-        const body = method === "PUT" ? { userName: `n@${org.domain}`, displayName: "N" } : method === "PATCH" ? { Operations: [{ op: "add", path: "title", value: "x" }] } : undefined;
+        const body =
+          method === "PUT"
+            ? { userName: `n@${org.domain}`, displayName: "N" }
+            : method === "PATCH"
+              ? { Operations: [{ op: "add", path: "title", value: "x" }] }
+              : undefined;
         const r = await send(method, `/scim/v2/${resource}/${long}`, org.token, body);
         const answer = await json(r);
         expect(r.status, `${method} ${resource}`).toBe(404);

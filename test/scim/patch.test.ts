@@ -7,8 +7,7 @@ const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 async function userWith(extra: Record<string, unknown> = {}) {
   const org = await newOrganization();
   const user = await json(await send("POST", "/scim/v2/Users", org.token, entraUser(`pat@${org.domain}`, extra)));
-  const patch = (...Operations: unknown[]) =>
-    send("PATCH", `/scim/v2/Users/${user.id}`, org.token, { schemas: [PATCH_OP], Operations });
+  const patch = (...Operations: unknown[]) => send("PATCH", `/scim/v2/Users/${user.id}`, org.token, { schemas: [PATCH_OP], Operations });
   const get = async () => json(await send("GET", `/scim/v2/Users/${user.id}`, org.token));
   return { org, user, patch, get };
 }
@@ -34,9 +33,16 @@ describe("PATCH Users, Entra's default shape", () => {
     expect(user.meta.version).toBe('W/"2"');
   });
 
-  it("reads booleans as true, false, \"True\", \"False\", \"true\", \"false\"", async () => {
+  it('reads booleans as true, false, "True", "False", "true", "false"', async () => {
     const { patch, get } = await userWith();
-    for (const [value, expected] of [["False", false], ["True", true], [false, false], [true, true], ["false", false], ["true", true]] as const) {
+    for (const [value, expected] of [
+      ["False", false],
+      ["True", true],
+      [false, false],
+      [true, true],
+      ["false", false],
+      ["true", true],
+    ] as const) {
       expect((await patch({ op: "Replace", path: "active", value })).status).toBe(204);
       expect((await get()).active, String(value)).toBe(expected);
     }
@@ -86,7 +92,10 @@ describe("PATCH Users, Entra's default shape", () => {
         { type: "work", value: "a@x.example", primary: true },
         { type: "home", value: "b@x.example" },
       ],
-      phoneNumbers: [{ type: "work", value: "1" }, { type: "fax", value: "2" }],
+      phoneNumbers: [
+        { type: "work", value: "1" },
+        { type: "fax", value: "2" },
+      ],
     });
     expect(
       (
@@ -112,7 +121,14 @@ describe("PATCH Users, Entra's default shape", () => {
     const emails = (await get()).emails;
     expect(emails).toHaveLength(2);
     expect(emails.filter((e: { primary?: boolean }) => e.primary === true)).toEqual([{ type: "home", value: "h@x.example", primary: true }]);
-    const twoPrimaries = await patch({ op: "replace", path: "emails", value: [{ value: "a", primary: true }, { value: "b", primary: true }] });
+    const twoPrimaries = await patch({
+      op: "replace",
+      path: "emails",
+      value: [
+        { value: "a", primary: true },
+        { value: "b", primary: true },
+      ],
+    });
     expect(twoPrimaries.status).toBe(400);
   });
 });
@@ -172,7 +188,13 @@ describe("PATCH errors", () => {
       [[{ op: "replace", path: "id", value: "x" }], "mutability"],
       [[{ op: "replace", path: "title", value: { nested: true } }], "invalidValue"],
       [[{ op: "replace", value: "not an object" }], "invalidValue"],
-      [[{ op: "replace", path: "title", value: "ok" }, { op: "remove", path: "userName" }], "invalidValue"],
+      [
+        [
+          { op: "replace", path: "title", value: "ok" },
+          { op: "remove", path: "userName" },
+        ],
+        "invalidValue",
+      ],
     ];
     for (const [ops, scimType] of cases) {
       const r = await patch(...ops);

@@ -61,7 +61,9 @@ function distinct(log: Statement[]): Statement[] {
 
 /** The EXPLAIN QUERY PLAN lines of a recorded statement. */
 async function plan({ sql, params }: Statement): Promise<string[]> {
-  const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+  const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...params)
+    .all<{ detail: string }>();
   return rows.results.map((r) => r.detail);
 }
 
@@ -69,8 +71,7 @@ interface Planned extends Statement {
   lines: string[];
 }
 
-const planAll = async (log: Statement[]): Promise<Planned[]> =>
-  Promise.all(distinct(log).map(async (s) => ({ ...s, lines: await plan(s) })));
+const planAll = async (log: Statement[]): Promise<Planned[]> => Promise.all(distinct(log).map(async (s) => ({ ...s, lines: await plan(s) })));
 
 /**
  * Every table is reached through an index: the only scans allowed are of a json_each list of
@@ -86,7 +87,10 @@ function expectIndexedOnly(planned: Planned[]) {
       expect(line, shown).not.toMatch(/AUTOMATIC/);
     }
     if (/^\s*(select|update|delete)\b/i.test(sql) && /\bwhere\b/i.test(sql)) {
-      expect(lines.some((l) => /^SEARCH \S+ USING (INTEGER PRIMARY KEY|PRIMARY KEY|(COVERING )?INDEX)/.test(l)), shown).toBe(true);
+      expect(
+        lines.some((l) => /^SEARCH \S+ USING (INTEGER PRIMARY KEY|PRIMARY KEY|(COVERING )?INDEX)/.test(l)),
+        shown,
+      ).toBe(true);
     }
   }
 }
@@ -222,7 +226,9 @@ describe("the statements SCIM runs search indexes", () => {
     // The groups a user belongs to: each group of the organization is checked by primary key.
     const ofMember = await readPlans(`/scim/v2/Groups?excludedAttributes=members&filter=members[value eq "${user.id}"]`, org.token);
     expect(ofMember.body.totalResults).toBe(1);
-    expect(accesses(ofMember.planned, "gm").join("\n")).toMatch(/^SEARCH gm USING COVERING INDEX sqlite_autoindex_group_members_1 \(group_id=\? AND member_id=\?\)/);
+    expect(accesses(ofMember.planned, "gm").join("\n")).toMatch(
+      /^SEARCH gm USING COVERING INDEX sqlite_autoindex_group_members_1 \(group_id=\? AND member_id=\?\)/,
+    );
   });
 
   // The policy reads the organization's own domains, never every verified domain of every organization.
@@ -250,7 +256,10 @@ describe("the statements SCIM runs search indexes", () => {
     ];
     for (const ops of memberOps) await writer.write({ kind: "patchGroup", id: group.id, body: patch(ops), returnResource: false }, 204);
     await writer.write({ kind: "replaceGroup", id: group.id, body: body({ displayName: "Sales", members: [{ value: other.id }] }) }, 200);
-    await writer.write({ kind: "patchGroup", id: group.id, body: patch([{ op: "add", path: "members", value: [{ value: user.id }] }]), returnResource: false }, 204);
+    await writer.write(
+      { kind: "patchGroup", id: group.id, body: patch([{ op: "add", path: "members", value: [{ value: user.id }] }]), returnResource: false },
+      204,
+    );
     await writer.write({ kind: "deleteUser", id: user.id }, 204);
     await writer.write({ kind: "deleteGroup", id: child.id }, 204);
     await writer.write({ kind: "deleteGroup", id: group.id }, 204);

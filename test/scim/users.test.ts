@@ -178,7 +178,11 @@ describe("Users", () => {
     const { id } = await json(created);
     const stale = { "if-match": 'W/"7"' };
     const patchBody = { Operations: [{ op: "replace", path: "title", value: "x" }] };
-    for (const [method, body] of [["PUT", entraUser(`etag@${org.domain}`)], ["PATCH", patchBody], ["DELETE", undefined]] as const) {
+    for (const [method, body] of [
+      ["PUT", entraUser(`etag@${org.domain}`)],
+      ["PATCH", patchBody],
+      ["DELETE", undefined],
+    ] as const) {
       const r = await send(method, `/scim/v2/Users/${id}`, org.token, body, stale);
       expect(r.status, method).toBe(412);
       expect((await json(r)).status).toBe("412");

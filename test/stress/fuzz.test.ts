@@ -25,18 +25,43 @@ let stored: UserRow;
 beforeAll(async () => {
   org = await newOrganization({ requireVerifiedDomain: false });
   const user = await json(await send("POST", "/scim/v2/Users", org.token, entraUser(`fuzz@${org.domain}`)));
-  stored = (await db.select().from((await import("../../src/db/schema")).users).where(sql`id = ${user.id}`).get())!;
+  stored = (await db
+    .select()
+    .from((await import("../../src/db/schema")).users)
+    .where(sql`id = ${user.id}`)
+    .get())!;
 });
 
 const isClientError = (status: number) => status >= 400 && status < 500;
 
 const attrs = fc.constantFrom(
-  "userName", "USERNAME", "displayName", "emails", "emails.value", "emails.type", "emails.primary", "name.givenName", "active", "externalId",
-  "meta.created", "meta.lastModified", "groups", "groups.value", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
-  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value", "members", "members.value", "bogus", "id", "title",
+  "userName",
+  "USERNAME",
+  "displayName",
+  "emails",
+  "emails.value",
+  "emails.type",
+  "emails.primary",
+  "name.givenName",
+  "active",
+  "externalId",
+  "meta.created",
+  "meta.lastModified",
+  "groups",
+  "groups.value",
+  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value",
+  "members",
+  "members.value",
+  "bogus",
+  "id",
+  "title",
 );
 const ops = fc.constantFrom("eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le", "EQ", "Co");
-const values = fc.oneof(fc.string({ maxLength: 12 }).map((s) => JSON.stringify(s)), fc.constantFrom("true", "false", "null", "42", "2026-01-01T00:00:00Z", '"2026-01-01T00:00:00Z"', "bare@value"));
+const values = fc.oneof(
+  fc.string({ maxLength: 12 }).map((s) => JSON.stringify(s)),
+  fc.constantFrom("true", "false", "null", "42", "2026-01-01T00:00:00Z", '"2026-01-01T00:00:00Z"', "bare@value"),
+);
 const leaf = fc.oneof(
   fc.tuple(attrs, ops, values).map(([a, o, v]) => `${a} ${o} ${v}`),
   attrs.map((a) => `${a} pr`),
@@ -55,14 +80,29 @@ const filter: fc.Arbitrary<string> = fc.letrec((tie) => ({
 // long chains of `not` with and without parentheses, and nesting around the depth limit.
 // Well-typed comparisons of sub-attributes, so the budget, not a type error, decides.
 const comparisons = (n: number) =>
-  fc.array(fc.tuple(fc.constantFrom("value", "type", "display"), ops, fc.string({ maxLength: 6 }).map((v) => JSON.stringify(v))), { minLength: n, maxLength: n })
+  fc
+    .array(
+      fc.tuple(
+        fc.constantFrom("value", "type", "display"),
+        ops,
+        fc.string({ maxLength: 6 }).map((v) => JSON.stringify(v)),
+      ),
+      { minLength: n, maxLength: n },
+    )
     .map((list) => list.map(([a, o, v]) => `${a} ${o} ${v}`));
 const wide = fc.oneof(
   fc.tuple(fc.integer({ min: 30, max: 60 }), fc.constantFrom(" or ", " and ")).chain(([n, j]) => comparisons(n).map((c) => `emails[${c.join(j)}]`)),
   fc.tuple(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 5, max: 15 })).chain(([k, n]) =>
-    fc.array(comparisons(n).map((c) => `emails[${c.join(" or ")}]`), { minLength: k, maxLength: k }).map((vf) => vf.join(" or ")),
+    fc
+      .array(
+        comparisons(n).map((c) => `emails[${c.join(" or ")}]`),
+        { minLength: k, maxLength: k },
+      )
+      .map((vf) => vf.join(" or ")),
   ),
-  fc.tuple(fc.integer({ min: 30, max: 50 }), fc.constantFrom(" or ", " and ")).chain(([n, j]) => fc.array(leaf, { minLength: n, maxLength: n }).map((l) => l.join(j))),
+  fc
+    .tuple(fc.integer({ min: 30, max: 50 }), fc.constantFrom(" or ", " and "))
+    .chain(([n, j]) => fc.array(leaf, { minLength: n, maxLength: n }).map((l) => l.join(j))),
 );
 const deep = fc.oneof(
   fc.tuple(fc.integer({ min: 1, max: 40 }), leaf).map(([n, l]) => `${"not ".repeat(n)}${l}`),
@@ -122,12 +162,14 @@ function expectRefusal(error: { status: number; detail: string }) {
 }
 
 // Strings around and far past the caps, and lists around the entry cap.
-const longText = fc.oneof(
-  fc.integer({ min: 250, max: 260 }),
-  fc.integer({ min: 1020, max: 1030 }),
-  fc.integer({ min: 2040, max: 2060 }),
-  fc.integer({ min: 5_000, max: 60_000 }),
-).chain((n) => fc.constantFrom("x", "é", "😀").map((c) => c.repeat(n)));
+const longText = fc
+  .oneof(
+    fc.integer({ min: 250, max: 260 }),
+    fc.integer({ min: 1020, max: 1030 }),
+    fc.integer({ min: 2040, max: 2060 }),
+    fc.integer({ min: 5_000, max: 60_000 }),
+  )
+  .chain((n) => fc.constantFrom("x", "é", "😀").map((c) => c.repeat(n)));
 const manyEntries = fc.integer({ min: 95, max: 130 }).map((n) => Array.from({ length: n }, (_, i) => ({ type: "other", value: `e${i}@example.com` })));
 
 describe(`${RUNS} generated inputs never crash and never write on refusal`, () => {
@@ -163,13 +205,37 @@ describe(`${RUNS} generated inputs never crash and never write on refusal`, () =
       fc.integer().map(String),
       fc.constantFrom("0", "-1", "1e3", "ascending", "descending", "userName", "emails", "members"),
       // Numbers past what SQLite's OFFSET and LIMIT take, negative, fractional or not numbers at all.
-      fc.constantFrom("1e30", "-1e30", "1e400", "99999999999999999999", "-99999999999999999999", "9007199254740993", "1.5", "-0.5", ".5", " 3 ", "+7", "Infinity", "NaN", "0x10", "1_000"),
+      fc.constantFrom(
+        "1e30",
+        "-1e30",
+        "1e400",
+        "99999999999999999999",
+        "-99999999999999999999",
+        "9007199254740993",
+        "1.5",
+        "-0.5",
+        ".5",
+        " 3 ",
+        "+7",
+        "Infinity",
+        "NaN",
+        "0x10",
+        "1_000",
+      ),
       fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }).map(String),
       fc.double().map(String),
     );
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ filter: fc.option(noise, { nil: undefined }), startIndex: fc.option(param, { nil: undefined }), count: fc.option(param, { nil: undefined }), sortBy: fc.option(param, { nil: undefined }), sortOrder: fc.option(param, { nil: undefined }), attributes: fc.option(param, { nil: undefined }), excludedAttributes: fc.option(param, { nil: undefined }) }),
+        fc.record({
+          filter: fc.option(noise, { nil: undefined }),
+          startIndex: fc.option(param, { nil: undefined }),
+          count: fc.option(param, { nil: undefined }),
+          sortBy: fc.option(param, { nil: undefined }),
+          sortOrder: fc.option(param, { nil: undefined }),
+          attributes: fc.option(param, { nil: undefined }),
+          excludedAttributes: fc.option(param, { nil: undefined }),
+        }),
         fc.constantFrom("User" as const, "Group" as const),
         async (params, kind) => {
           const query = readListQuery(kind, params);
@@ -193,11 +259,26 @@ describe(`${RUNS} generated inputs never crash and never write on refusal`, () =
     const path = fc.oneof(
       attrs,
       fc.string({ maxLength: 20 }),
-      fc.constantFrom('emails[type eq "work"].value', 'addresses[type eq "home"].formatted', 'members[value eq "x"]', "name", "emails[bogus", "emails", "roles"),
+      fc.constantFrom(
+        'emails[type eq "work"].value',
+        'addresses[type eq "home"].formatted',
+        'members[value eq "x"]',
+        "name",
+        "emails[bogus",
+        "emails",
+        "roles",
+      ),
       longText.map((t) => `emails[type eq "${t.slice(0, 1030)}"].value`),
       longText,
     );
-    const op = fc.record({ op: fc.constantFrom("add", "Replace", "remove", "REMOVE", "copy", 7), path: fc.option(path, { nil: undefined }), value: fc.option(value, { nil: undefined }) }, { requiredKeys: [] });
+    const op = fc.record(
+      {
+        op: fc.constantFrom("add", "Replace", "remove", "REMOVE", "copy", 7),
+        path: fc.option(path, { nil: undefined }),
+        value: fc.option(value, { nil: undefined }),
+      },
+      { requiredKeys: [] },
+    );
     const body = fc.oneof(fc.record({ Operations: fc.array(op, { maxLength: 5 }) }), fc.jsonValue({ maxDepth: 4 }));
     fc.assert(
       fc.property(body, (raw) => {
@@ -224,7 +305,10 @@ describe(`${RUNS} generated inputs never crash and never write on refusal`, () =
       fc.property(
         fc.oneof(
           fc.jsonValue({ maxDepth: 5 }),
-          fc.record({ userName: fc.jsonValue(), emails: fc.jsonValue(), name: fc.jsonValue(), members: fc.jsonValue(), displayName: fc.jsonValue() }, { requiredKeys: [] }),
+          fc.record(
+            { userName: fc.jsonValue(), emails: fc.jsonValue(), name: fc.jsonValue(), members: fc.jsonValue(), displayName: fc.jsonValue() },
+            { requiredKeys: [] },
+          ),
           fc.record(
             {
               userName: longText,
@@ -232,7 +316,10 @@ describe(`${RUNS} generated inputs never crash and never write on refusal`, () =
               externalId: longText,
               title: longText,
               profileUrl: longText,
-              emails: fc.oneof(manyEntries, longText.map((t) => [{ value: t }])),
+              emails: fc.oneof(
+                manyEntries,
+                longText.map((t) => [{ value: t }]),
+              ),
               roles: manyEntries,
               x509Certificates: longText.map((t) => [{ value: t }]),
               name: longText.map((t) => ({ givenName: t })),
@@ -259,7 +346,10 @@ describe(`${RUNS} generated inputs never crash and never write on refusal`, () =
     const snapshot = async () => JSON.stringify((await env.DB.prepare("SELECT * FROM users WHERE org_id = ? ORDER BY id").bind(org.id).all()).results);
     const method = fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE");
     const target = fc.constantFrom(`/scim/v2/Users/${stored.id}`, "/scim/v2/Users", "/scim/v2/Groups", `/scim/v2/Users?filter=`, "/scim/v2/users/x");
-    const body = fc.oneof(fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)), fc.string({ maxLength: 40 }));
+    const body = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+      fc.string({ maxLength: 40 }),
+    );
     await fc.assert(
       fc.asyncProperty(method, target, noise, body, async (m, t, q, b) => {
         const before = await snapshot();

@@ -29,7 +29,6 @@ export function browser() {
   return { get, post, csrfOf, jar };
 }
 
-
 /** A browser signed in on the sign-in page as `who`, with its CSRF token and its cookies as a header. */
 export async function signedInAs(who: { email: string; password: string }) {
   const b = browser();

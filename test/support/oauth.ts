@@ -11,7 +11,13 @@ export async function registerClient(redirectUris = [ENTRA_REDIRECT]) {
   return (await r.json()) as { clientId: string; clientSecret: string };
 }
 
-const unescapeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const unescapeHtml = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 
 /** The hidden `request` field of a page. */
 export const requestField = (html: string) => unescapeHtml(html.match(/name="request" value="([^"]*)"/)?.[1] ?? "");
@@ -33,7 +39,11 @@ export async function authorize(account: { email: string; password: string }, qu
   const csrf = b.csrfOf(startHtml);
   const identified = await b.post("/oauth/authorize/identify", { request: requestField(startHtml), username: account.email }, csrf);
   const passwordHtml = await identified.text();
-  const signedIn = await b.post("/oauth/authorize/password", { request: requestField(passwordHtml), username: account.email, password: account.password }, csrf);
+  const signedIn = await b.post(
+    "/oauth/authorize/password",
+    { request: requestField(passwordHtml), username: account.email, password: account.password },
+    csrf,
+  );
   if (signedIn.status !== 303) return { answer: signedIn, b, html: await signedIn.text() };
   const consent = await b.get(signedIn.headers.get("location")!);
   const consentHtml = await consent.text();
@@ -60,5 +70,8 @@ export async function token(client: { clientId: string; clientSecret: string }, 
 /** S256 code challenge of a verifier. */
 export async function challengeOf(verifier: string) {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
-  return btoa(String.fromCharCode(...digest)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...digest))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }

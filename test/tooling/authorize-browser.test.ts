@@ -75,7 +75,9 @@ describe("Authorize in a browser", () => {
       body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: callback }).toString(),
     });
     const { access_token } = (await tokenAnswer.json()) as { access_token: string };
-    const test = await fetch(`${dev.base}/scim/v2/Users?filter=userName+eq+%22${crypto.randomUUID()}%22`, { headers: { authorization: `Bearer ${access_token}` } });
+    const test = await fetch(`${dev.base}/scim/v2/Users?filter=userName+eq+%22${crypto.randomUUID()}%22`, {
+      headers: { authorization: `Bearer ${access_token}` },
+    });
     expect(test.status).toBe(200);
     await page.close();
   });

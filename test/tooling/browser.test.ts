@@ -56,14 +56,22 @@ describe("Organization Center in a browser", () => {
     await page.goto(`${dev.base}/organization/tokens`);
     await page.getByLabel("Description").fill("Entra from the browser");
     await page.getByRole("button", { name: "Create token" }).click();
-    const token = await page.locator("code").filter({ hasText: /^scim_/ }).textContent();
+    const token = await page
+      .locator("code")
+      .filter({ hasText: /^scim_/ })
+      .textContent();
     const scim = await fetch(`${dev.base}/scim/v2/Users?filter=userName+eq+%22nobody%22`, { headers: { authorization: `Bearer ${token}` } });
     expect(scim.status).toBe(200);
     expect(((await scim.json()) as { totalResults: number }).totalResults).toBe(0);
 
     // On a laptop, with every link of an organization's admin, the navigation shares the brand's row;
     // times read in the reader's zone (New York here), not UTC.
-    const laptop = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: "America/New_York", locale: "en-US", storageState: await page.context().storageState() });
+    const laptop = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      timezoneId: "America/New_York",
+      locale: "en-US",
+      storageState: await page.context().storageState(),
+    });
     const tokens = await laptop.newPage();
     await tokens.goto(`${dev.base}/organization/tokens`);
     const brand = await tokens.locator("header .brand").boundingBox();
@@ -71,7 +79,15 @@ describe("Organization Center in a browser", () => {
     expect(await tokens.locator("header nav > *").count()).toBe(10);
     expect(nav!.y).toBe(brand!.y);
     const created = tokens.locator("time[datetime]").first();
-    const newYork = new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+    const newYork = new Intl.DateTimeFormat("en-US", {
+      timeZone: "America/New_York",
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
+      timeZoneName: "short",
+    });
     const expected = newYork.format(new Date((await created.getAttribute("datetime"))!)).replace(/\s/g, " ");
     const shown = async () => (await created.textContent())!.replace(/\s/g, " ");
     await expect.poll(shown).not.toContain("UTC");

@@ -7,7 +7,9 @@ describe("monitor pages", () => {
   it("show the log with failures explained, filters, the summary chart, users with groups and groups with members", async () => {
     const admin = await verifiedAdmin();
     const { token } = await json(await send("POST", "/api/organization/scim-tokens", admin.token, {}));
-    const user = await json(await send("POST", "/scim/v2/Users", token, entraUser(`ann@${admin.domain}`, { displayName: "Ann Example", externalId: "ext-ann" })));
+    const user = await json(
+      await send("POST", "/scim/v2/Users", token, entraUser(`ann@${admin.domain}`, { displayName: "Ann Example", externalId: "ext-ann" })),
+    );
     await send("POST", "/scim/v2/Users", token, entraUser(`ann@${admin.domain}`));
     const group = await json(await send("POST", "/scim/v2/Groups", token, { displayName: "Sales", members: [{ value: user.id }] }));
     const reader = await newAccount();

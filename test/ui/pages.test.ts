@@ -14,7 +14,7 @@ describe("pages", () => {
     expect(r.headers.get("x-frame-options")).toBe("DENY");
     const html = await r.text();
     // Standards mode: without a doctype, browsers lay the page out by quirks.
-    expect(html.startsWith("<!DOCTYPE html><html lang=\"en\">")).toBe(true);
+    expect(html.startsWith('<!DOCTYPE html><html lang="en">')).toBe(true);
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1"/>');
     expect(html).toMatch(/<label for="email">/);
     expect(html).not.toMatch(/<script>|style="/);

@@ -12,7 +12,12 @@ const ISO = /\d{4}-\d\d-\d\dT\d\d:\d\d/;
 const readable = (html: string) => html.replace(/<[^>]*>/g, "");
 
 /** The `<time>` elements of a page, by their `datetime`. */
-const times = (html: string) => [...html.matchAll(/<time datetime="([^"]+)" title="([^"]+)"[^>]*>(.*?)<\/time>/g)].map(([, datetime, title, text]) => ({ datetime, title, text: readable(text!) }));
+const times = (html: string) =>
+  [...html.matchAll(/<time datetime="([^"]+)" title="([^"]+)"[^>]*>(.*?)<\/time>/g)].map(([, datetime, title, text]) => ({
+    datetime,
+    title,
+    text: readable(text!),
+  }));
 
 describe("times on the pages", () => {
   it("reads a moment as UTC text and how far off it is", () => {
@@ -64,7 +69,9 @@ describe("times on the pages", () => {
     // Each session: signed in just now, expiring hours or days ahead.
     const sessions = times(await (await b.get("/account")).text());
     expect(sessions).toHaveLength(4);
-    expect(sessions.map((t) => t.text)).toEqual([1, 2].flatMap(() => [expect.stringMatching(/UTC \(just now\)$/), expect.stringMatching(/UTC \(in \d+ (hours|days)\)$/)]));
+    expect(sessions.map((t) => t.text)).toEqual(
+      [1, 2].flatMap(() => [expect.stringMatching(/UTC \(just now\)$/), expect.stringMatching(/UTC \(in \d+ (hours|days)\)$/)]),
+    );
 
     const organization = times(await (await b.get("/organization")).text());
     expect(organization.map((t) => t.text)).toEqual([
@@ -77,7 +84,16 @@ describe("times on the pages", () => {
     expect(log.length).toBeGreaterThan(0);
     expect(log.every((t) => t.text.endsWith("(just now)"))).toBe(true);
 
-    for (const path of ["/dashboard", "/organization", "/organization/tokens", "/organization/log", "/organization/summary", "/organization/scim", "/organization/apps", "/account"]) {
+    for (const path of [
+      "/dashboard",
+      "/organization",
+      "/organization/tokens",
+      "/organization/log",
+      "/organization/summary",
+      "/organization/scim",
+      "/organization/apps",
+      "/account",
+    ]) {
       const html = await (await b.get(path)).text();
       expect(times(html).length, path).toBeGreaterThan(0);
       expect(readable(html), path).not.toMatch(ISO);

@@ -60,7 +60,9 @@ describe("HTTP file", () => {
     world.on("plain.test", () => new Response(`\n  ${RECORD}  \n`));
     expect(await checkHttpFile("plain.test", RECORD, world.fetch, 500)).toEqual({ kind: "match" });
     world.on("redirect.test", (url) =>
-      url.protocol === "http:" ? new Response(null, { status: 301, headers: { location: "https://redirect.test/goto-verification-code.txt" } }) : new Response(RECORD),
+      url.protocol === "http:"
+        ? new Response(null, { status: 301, headers: { location: "https://redirect.test/goto-verification-code.txt" } })
+        : new Response(RECORD),
     );
     expect(await checkHttpFile("redirect.test", RECORD, world.fetch, 500)).toEqual({ kind: "match" });
   });
@@ -69,14 +71,20 @@ describe("HTTP file", () => {
     const world = fakeWorld();
     world.on("away.test", () => new Response(null, { status: 302, headers: { location: "http://evil.test/goto-verification-code.txt" } }));
     world.on("evil.test", () => new Response(RECORD));
-    expect(await checkHttpFile("away.test", RECORD, world.fetch, 500)).toMatchObject({ kind: "failure", reason: expect.stringContaining("could not be fetched") });
+    expect(await checkHttpFile("away.test", RECORD, world.fetch, 500)).toMatchObject({
+      kind: "failure",
+      reason: expect.stringContaining("could not be fetched"),
+    });
     expect(world.calls).not.toContain("http://evil.test/goto-verification-code.txt");
     world.on("big.test", () => new Response(RECORD + " ".repeat(2000)));
     expect(await checkHttpFile("big.test", RECORD, world.fetch, 500)).toMatchObject({ kind: "mismatch", reason: expect.stringContaining("larger") });
     world.on("other.test", () => new Response("goto-verification-code=someone-else"));
     expect(await checkHttpFile("other.test", RECORD, world.fetch, 500)).toMatchObject({ kind: "mismatch" });
     world.on("missing.test", () => new Response("not found", { status: 404 }));
-    expect(await checkHttpFile("missing.test", RECORD, world.fetch, 500)).toMatchObject({ kind: "failure", reason: expect.stringContaining("could not be fetched") });
+    expect(await checkHttpFile("missing.test", RECORD, world.fetch, 500)).toMatchObject({
+      kind: "failure",
+      reason: expect.stringContaining("could not be fetched"),
+    });
     world.on("loop.test", () => new Response(null, { status: 302, headers: { location: "/goto-verification-code.txt" } }));
     expect(await checkHttpFile("loop.test", RECORD, world.fetch, 500)).toMatchObject({ kind: "failure" });
     expect(await checkHttpFile("down.test", RECORD, world.fetch, 500)).toMatchObject({ kind: "failure" });

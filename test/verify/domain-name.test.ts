@@ -9,7 +9,18 @@ const reasonFor = (input: string) => {
 
 describe("domain names", () => {
   it("refuses special-use names, saying they are not domains on the public internet", () => {
-    for (const name of ["localhost", "app.localhost", "printer.local", "Printer.LOCAL.", "db.internal", "home.arpa", "1.0.0.127.in-addr.arpa", "shop.onion", "x.invalid", "lab.alt"]) {
+    for (const name of [
+      "localhost",
+      "app.localhost",
+      "printer.local",
+      "Printer.LOCAL.",
+      "db.internal",
+      "home.arpa",
+      "1.0.0.127.in-addr.arpa",
+      "shop.onion",
+      "x.invalid",
+      "lab.alt",
+    ]) {
       const reason = reasonFor(name);
       expect(reason).toContain(`"${name}" is a special-use name`);
       expect(reason).toContain("not a domain on the public internet");

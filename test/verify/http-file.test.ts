@@ -8,12 +8,21 @@ const redirectTo = (location: string) => () => new Response(null, { status: 302,
 
 describe("the HTTP file check reaches only the domain's own web server", () => {
   it("follows redirects to the same host on the default ports only", async () => {
-    for (const location of ["https://site.test/goto-verification-code.txt", "https://site.test:443/goto-verification-code.txt", "http://site.test:80/goto-verification-code.txt?v=2"]) {
+    for (const location of [
+      "https://site.test/goto-verification-code.txt",
+      "https://site.test:443/goto-verification-code.txt",
+      "http://site.test:80/goto-verification-code.txt?v=2",
+    ]) {
       const world = fakeWorld();
       world.on("site.test", (url) => (url.href === FILE ? redirectTo(location)() : new Response(RECORD)));
       expect(await checkHttpFile("site.test", RECORD, world.fetch, 5000), location).toEqual({ kind: "match" });
     }
-    for (const location of ["http://site.test:8080/goto-verification-code.txt", "https://site.test:8443/goto-verification-code.txt", "http://site.test:443/goto-verification-code.txt", "ftp://site.test/goto-verification-code.txt"]) {
+    for (const location of [
+      "http://site.test:8080/goto-verification-code.txt",
+      "https://site.test:8443/goto-verification-code.txt",
+      "http://site.test:443/goto-verification-code.txt",
+      "ftp://site.test/goto-verification-code.txt",
+    ]) {
       const world = fakeWorld();
       world.on("site.test", redirectTo(location));
       for (const host of ["site.test:8080", "site.test:8443", "site.test:443"]) world.on(host, () => new Response(RECORD));
@@ -25,8 +34,14 @@ describe("the HTTP file check reaches only the domain's own web server", () => {
   it("fetches nothing for special-use names and IP literals, and says why", async () => {
     const world = fakeWorld();
     for (const host of ["intranet.localhost", "printer.local", "metadata.internal", "10.0.0.10"]) world.on(host, () => new Response(RECORD));
-    expect(await checkHttpFile("intranet.localhost", RECORD, world.fetch, 5000)).toMatchObject({ kind: "failure", reason: expect.stringContaining("special-use name") });
-    expect(await checkHttpFile("printer.local", RECORD, world.fetch, 5000)).toMatchObject({ kind: "failure", reason: expect.stringContaining("special-use name") });
+    expect(await checkHttpFile("intranet.localhost", RECORD, world.fetch, 5000)).toMatchObject({
+      kind: "failure",
+      reason: expect.stringContaining("special-use name"),
+    });
+    expect(await checkHttpFile("printer.local", RECORD, world.fetch, 5000)).toMatchObject({
+      kind: "failure",
+      reason: expect.stringContaining("special-use name"),
+    });
     expect(await checkHttpFile("metadata.internal", RECORD, world.fetch, 5000)).toMatchObject({ kind: "failure" });
     expect(await checkHttpFile("10.0.0.10", RECORD, world.fetch, 5000)).toMatchObject({ kind: "failure", reason: expect.stringContaining("IP address") });
     expect(await checkHttpFile("site.test:8080", RECORD, world.fetch, 5000)).toMatchObject({ kind: "failure" });

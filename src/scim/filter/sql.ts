@@ -53,8 +53,7 @@ function compile(filter: Filter, scope: Scope): Result<SQL> {
       return inner.ok ? ok(target.exists(inner.value)) : inner;
     }
     default: {
-      if (++scope.budget.comparisons > MAX_COMPARISONS)
-        return invalid(`The filter has more than ${MAX_COMPARISONS} comparisons.`);
+      if (++scope.budget.comparisons > MAX_COMPARISONS) return invalid(`The filter has more than ${MAX_COMPARISONS} comparisons.`);
       const compValue = "compValue" in filter ? filter.compValue : null;
       return comparison(filter.attrPath, filter.op as Comparison, compValue, scope);
     }

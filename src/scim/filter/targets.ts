@@ -107,12 +107,10 @@ function userTarget(path: ResolvedPath): Target | undefined {
   if (name === "groups") {
     const groupsOf: CollectionTarget = {
       kind: "collection",
-      exists: (condition) =>
-        sql`EXISTS (SELECT 1 FROM ${groupMembers} AS ug WHERE ug.member_id = ${users.id} AND ${condition})`,
+      exists: (condition) => sql`EXISTS (SELECT 1 FROM ${groupMembers} AS ug WHERE ug.member_id = ${users.id} AND ${condition})`,
       sub: (sub) => {
         if (sub.toLowerCase() === "value") return value(sql`ug.group_id`, "string", true);
-        if (sub.toLowerCase() === "display")
-          return value(sql`(SELECT g.display_name FROM ${groups} AS g WHERE g.id = ug.group_id)`);
+        if (sub.toLowerCase() === "display") return value(sql`(SELECT g.display_name FROM ${groups} AS g WHERE g.id = ug.group_id)`);
         return undefined;
       },
     };
@@ -137,8 +135,7 @@ function groupTarget(path: ResolvedPath): Target | undefined {
   if (name === "members") {
     const members: CollectionTarget = {
       kind: "collection",
-      exists: (condition) =>
-        sql`EXISTS (SELECT 1 FROM ${groupMembers} AS gm WHERE gm.group_id = ${groups.id} AND ${condition})`,
+      exists: (condition) => sql`EXISTS (SELECT 1 FROM ${groupMembers} AS gm WHERE gm.group_id = ${groups.id} AND ${condition})`,
       sub: (sub) => {
         if (sub.toLowerCase() === "value") return value(sql`gm.member_id`, "string", true);
         if (sub.toLowerCase() === "type") return value(sql`gm.member_type`, "string", true);

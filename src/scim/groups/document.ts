@@ -33,7 +33,7 @@ export function readMemberRefs(raw: unknown): Result<MemberRef[]> {
   const refs: MemberRef[] = [];
   for (const entry of (normalized.value ?? []) as JsonObject[]) {
     if (typeof entry.value !== "string" || entry.value === "") {
-      return badRequest("invalidValue", "Each member needs a string \"value\" holding a User or Group id.");
+      return badRequest("invalidValue", 'Each member needs a string "value" holding a User or Group id.');
     }
     const type = typeof entry.type === "string" ? entry.type.toLowerCase() : undefined;
     if (type !== undefined && type !== "user" && type !== "group") {
@@ -47,9 +47,7 @@ export function readMemberRefs(raw: unknown): Result<MemberRef[]> {
 /** Reads a POST or PUT body: the document and the members it lists. */
 export function readGroupDocument(raw: unknown): Result<{ doc: GroupDocument; members: MemberRef[] }> {
   if (!isObject(raw)) return badRequest("invalidSyntax", "The request body must be a JSON object.");
-  const { members, ...rest } = Object.fromEntries(
-    Object.entries(raw).map(([k, v]) => [k.toLowerCase() === "members" ? "members" : k, v]),
-  );
+  const { members, ...rest } = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.toLowerCase() === "members" ? "members" : k, v]));
   const attrs = normalizeAttributes(groupSchema.attributes, rest as JsonObject);
   if (!attrs.ok) return attrs;
   const refs = readMemberRefs(members);

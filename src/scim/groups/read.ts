@@ -9,7 +9,11 @@ type Db = DrizzleD1Database;
 
 /** One Group of an organization, or undefined. */
 export async function findGroup(db: Db, orgId: string, id: string): Promise<GroupRow | undefined> {
-  return db.select().from(groups).where(and(eq(groups.orgId, orgId), eq(groups.id, id))).get();
+  return db
+    .select()
+    .from(groups)
+    .where(and(eq(groups.orgId, orgId), eq(groups.id, id)))
+    .get();
 }
 
 /** The members of `groupIds` with display names: one indexed search per group. */
@@ -28,9 +32,7 @@ export function memberRowsQuery(groupIds: string[]) {
 export async function membersOfGroups(db: Db, groupIds: string[]): Promise<Map<string, Member[]>> {
   const out = new Map<string, Member[]>(groupIds.map((id) => [id, []]));
   if (groupIds.length === 0) return out;
-  const rows = await db.all<{ group_id: string; member_id: string; member_type: "User" | "Group"; display: string | null }>(
-    memberRowsQuery(groupIds),
-  );
+  const rows = await db.all<{ group_id: string; member_id: string; member_type: "User" | "Group"; display: string | null }>(memberRowsQuery(groupIds));
   for (const r of rows) out.get(r.group_id)?.push({ id: r.member_id, type: r.member_type, display: r.display });
   return out;
 }
@@ -40,7 +42,13 @@ export function groupListQueries(db: Db, orgId: string, query: ListQuery) {
   const where = query.where ? and(eq(groups.orgId, orgId), query.where) : eq(groups.orgId, orgId);
   const direction = query.descending ? desc : asc;
   const order = query.sortBy ? [direction(query.sortBy), asc(groups.id)] : [direction(groups.displayNameKey)];
-  const page = db.select().from(groups).where(where).orderBy(...order).limit(query.count).offset(query.startIndex - 1);
+  const page = db
+    .select()
+    .from(groups)
+    .where(where)
+    .orderBy(...order)
+    .limit(query.count)
+    .offset(query.startIndex - 1);
   const total = db.select({ n: count() }).from(groups).where(where);
   return { page, total };
 }

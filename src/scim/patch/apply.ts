@@ -8,10 +8,7 @@ import { entryFromFilter, matchesEntry } from "./match";
 import type { PatchOperation, PatchPath } from "./operations";
 
 /** A change to a group's members, carried out in SQL without loading the member list. */
-export type MemberChange =
-  | { kind: "add"; refs: MemberRef[] }
-  | { kind: "remove"; ids: string[] }
-  | { kind: "replace"; refs: MemberRef[] };
+export type MemberChange = { kind: "add"; refs: MemberRef[] } | { kind: "remove"; ids: string[] } | { kind: "replace"; refs: MemberRef[] };
 
 /** Applies `ops` to a copy of `doc`; operations on `members` become member changes. */
 export function applyPatch(doc: JsonObject, ops: PatchOperation[]): Result<{ doc: JsonObject; members: MemberChange[] }> {
@@ -19,8 +16,7 @@ export function applyPatch(doc: JsonObject, ops: PatchOperation[]): Result<{ doc
   const members: MemberChange[] = [];
   for (const op of ops) {
     const path = op.path!;
-    const result =
-      path.attribute.name === "members" ? memberChange(op, path) : applyOne(next, op.op, path, op.value);
+    const result = path.attribute.name === "members" ? memberChange(op, path) : applyOne(next, op.op, path, op.value);
     if (!result.ok) return result;
     if (result.value) members.push(result.value);
   }
@@ -194,4 +190,3 @@ function memberChange(op: PatchOperation, path: PatchPath): Result<MemberChange 
   if (!refs.ok) return refs;
   return ok(op.op === "add" ? { kind: "add", refs: refs.value } : { kind: "replace", refs: refs.value });
 }
-

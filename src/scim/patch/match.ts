@@ -36,16 +36,26 @@ function compareValue(actual: Json | undefined, op: string, expected: unknown, b
   const a = fold(actual);
   const e = fold(String(expected));
   switch (op) {
-    case "eq": return a === e;
-    case "ne": return a !== e;
-    case "co": return a.includes(e);
-    case "sw": return a.startsWith(e);
-    case "ew": return a.endsWith(e);
-    case "gt": return a > e;
-    case "ge": return a >= e;
-    case "lt": return a < e;
-    case "le": return a <= e;
-    default: return false;
+    case "eq":
+      return a === e;
+    case "ne":
+      return a !== e;
+    case "co":
+      return a.includes(e);
+    case "sw":
+      return a.startsWith(e);
+    case "ew":
+      return a.endsWith(e);
+    case "gt":
+      return a > e;
+    case "ge":
+      return a >= e;
+    case "lt":
+      return a < e;
+    case "le":
+      return a <= e;
+    default:
+      return false;
   }
 }
 

@@ -56,8 +56,7 @@ const enterpriseText: [TextColumn, string][] = [
 ];
 
 const text = (v: Json | undefined): string | null => (typeof v === "string" ? v : null);
-const list = (v: Json | undefined): MultiValue[] | null =>
-  Array.isArray(v) && v.length > 0 ? (v.filter(isObject) as MultiValue[]) : null;
+const list = (v: Json | undefined): MultiValue[] | null => (Array.isArray(v) && v.length > 0 ? (v.filter(isObject) as MultiValue[]) : null);
 
 /** Finds the enterprise extension object under its URN, forgiving letter case and a trailing colon. */
 function enterprisePart(raw: JsonObject): JsonObject | undefined {

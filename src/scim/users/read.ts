@@ -9,7 +9,11 @@ type Db = DrizzleD1Database;
 
 /** One User of an organization, or undefined. */
 export async function findUser(db: Db, orgId: string, id: string): Promise<UserRow | undefined> {
-  return db.select().from(users).where(and(eq(users.orgId, orgId), eq(users.id, id))).get();
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.orgId, orgId), eq(users.id, id)))
+    .get();
 }
 
 /** The direct groups of `userIds`: one indexed search per user. */
@@ -37,9 +41,21 @@ export function userListQueries(db: Db, orgId: string, query: ListQuery) {
   // The default order follows the (org_id, user_name_key) index, so paging never sorts.
   const order = query.sortBy ? [direction(query.sortBy), asc(users.id)] : [direction(users.userNameKey)];
   const offset = query.startIndex - 1;
-  const page = db.select().from(users).where(where).orderBy(...order).limit(query.count).offset(offset);
+  const page = db
+    .select()
+    .from(users)
+    .where(where)
+    .orderBy(...order)
+    .limit(query.count)
+    .offset(offset);
   const total = db.select({ n: count() }).from(users).where(where);
-  const pageIds = db.select({ id: users.id }).from(users).where(where).orderBy(...order).limit(query.count).offset(offset);
+  const pageIds = db
+    .select({ id: users.id })
+    .from(users)
+    .where(where)
+    .orderBy(...order)
+    .limit(query.count)
+    .offset(offset);
   const groupsOfPage = db
     .select({ userId: groupMembers.memberId, id: groups.id, displayName: groups.displayName })
     .from(groupMembers)

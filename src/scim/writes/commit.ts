@@ -99,7 +99,10 @@ export async function carryOut(ctx: WriteContext, request: RequestInfo, write: S
   const status = outcome.result.ok ? outcome.result.status : outcome.result.error.status;
   const detail = outcome.result.ok ? null : outcome.result.error.detail;
   try {
-    await ctx.db.batch([logEntry(ctx, request, outcome.event, status, detail), ...outcome.statements] as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    await ctx.db.batch([logEntry(ctx, request, outcome.event, status, detail), ...outcome.statements] as unknown as [
+      BatchItem<"sqlite">,
+      ...BatchItem<"sqlite">[],
+    ]);
     return outcome.result;
   } catch (e) {
     if (!isUniqueViolation(e)) console.error(`write ${write.kind} for ${ctx.orgId} failed`, e);

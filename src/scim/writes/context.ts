@@ -28,7 +28,10 @@ export async function loadPolicy(db: DrizzleD1Database, orgId: string): Promise<
   const [orgRows, verified] = await db.batch([
     db.select({ settings: organizations.settings }).from(organizations).where(eq(organizations.id, orgId)),
     // `+status` keeps SQLite on the organization's index rather than every verified domain of every organization.
-    db.select({ domain: domains.domain }).from(domains).where(and(eq(domains.orgId, orgId), sql`+${domains.status} = 'verified'`)),
+    db
+      .select({ domain: domains.domain })
+      .from(domains)
+      .where(and(eq(domains.orgId, orgId), sql`+${domains.status} = 'verified'`)),
   ]);
   return {
     requireVerifiedDomain: orgRows[0]?.settings.requireVerifiedDomain !== false,
@@ -61,9 +64,7 @@ export const notFound = (kind: "User" | "Group", id: string) => fail(404, `${kin
 
 /** 412 when If-Match names another version (RFC 7644 section 3.14). */
 export function checkVersion(ifMatch: string | undefined, version: number): Result<true> {
-  return ifMatchAllows(ifMatch, version)
-    ? ok(true)
-    : fail(412, `The resource has changed: its version is W/"${version}", the request names ${ifMatch}.`);
+  return ifMatchAllows(ifMatch, version) ? ok(true) : fail(412, `The resource has changed: its version is W/"${version}", the request names ${ifMatch}.`);
 }
 
 /** A stored resource as a write finds it: what the version check and the log entry read. */

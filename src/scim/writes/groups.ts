@@ -79,9 +79,7 @@ function insertMembers(ctx: WriteContext, groupId: string, members: ResolvedMemb
 
 function deleteMembers(ctx: WriteContext, groupId: string, ids?: string[]): Statement {
   const inGroup = eq(groupMembers.groupId, groupId);
-  return ctx.db
-    .delete(groupMembers)
-    .where(ids ? and(inGroup, sql`${groupMembers.memberId} IN (SELECT value FROM json_each(${jsonList(ids)}))`) : inGroup);
+  return ctx.db.delete(groupMembers).where(ids ? and(inGroup, sql`${groupMembers.memberId} IN (SELECT value FROM json_each(${jsonList(ids)}))`) : inGroup);
 }
 
 /** A member change as ids: what it does to the member set, for telling whether a PATCH changes anything. */
@@ -208,7 +206,10 @@ function nextRow(ctx: WriteContext, current: GroupRow, doc: GroupDocument, displ
 
 function saveRow(ctx: WriteContext, row: GroupRow): Statement {
   const { id, orgId, createdAt, ...changes } = row;
-  return ctx.db.update(groups).set(changes).where(and(eq(groups.orgId, orgId), eq(groups.id, id)));
+  return ctx.db
+    .update(groups)
+    .set(changes)
+    .where(and(eq(groups.orgId, orgId), eq(groups.id, id)));
 }
 
 async function loadForWrite(ctx: WriteContext, id: string, ifMatch: string | undefined, operation: string) {

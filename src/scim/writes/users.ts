@@ -6,14 +6,7 @@ import type { Result } from "../errors";
 import { applyPatch } from "../patch/apply";
 import { readPatchRequest } from "../patch/operations";
 import { findUser } from "../users/read";
-import {
-  readUserDocument,
-  userDocument,
-  userFields,
-  validateUserDocument,
-  type UserDocument,
-  type UserFields,
-} from "../users/document";
+import { readUserDocument, userDocument, userFields, validateUserDocument, type UserDocument, type UserFields } from "../users/document";
 import type { ParsedWrite, ScimWrite } from "./commands";
 import { leaveAllGroups } from "./groups";
 import { checkUserNameDomain, loadForWrite, refused, type EventFields, type Outcome, type WriteContext } from "./context";
@@ -66,9 +59,7 @@ export async function createUser(ctx: WriteContext, cmd: Command<"createUser">):
 /** Stores new fields for an existing user; an unchanged user keeps its version. */
 function update(ctx: WriteContext, current: UserRow, fields: UserFields, status: 200 | 204 = 200): Outcome {
   const operation = updateKind(current, fields);
-  const changed = (Object.keys(fields) as (keyof UserFields)[]).some(
-    (k) => JSON.stringify(fields[k]) !== JSON.stringify(current[k]),
-  );
+  const changed = (Object.keys(fields) as (keyof UserFields)[]).some((k) => JSON.stringify(fields[k]) !== JSON.stringify(current[k]));
   if (!changed) {
     return { result: { ok: true, status, user: current }, statements: [], event: event(operation, current.id, current.externalId) };
   }
