@@ -5,7 +5,7 @@ import { pruneCredentials, pruneQueries } from "../../src/db/prune";
 import { sha256Hex } from "../../src/shared/secrets";
 import worker from "../../src/index";
 import { newAccount } from "../support/client";
-import { authorize, authorizeQuery, codeOf, ENTRA_REDIRECT, registerClient, token } from "../support/oauth";
+import { ENTRA_REDIRECT, codeGrant, token } from "../support/oauth";
 import { verifiedAdmin } from "../support/world";
 
 const DAY = 86400_000;
@@ -17,16 +17,6 @@ async function kept(table: string, column: string, keys: string[]): Promise<stri
     .bind(...keys)
     .all<{ k: string }>();
   return rows.results.map((r) => r.k).sort();
-}
-
-/** A code grant through the public flow: the code is used, and its first refresh token issued. */
-async function codeGrant() {
-  const admin = await verifiedAdmin();
-  const client = await registerClient();
-  const code = codeOf((await authorize(admin, authorizeQuery(client.clientId))).answer);
-  const first = await token(client, { grant_type: "authorization_code", code, redirect_uri: ENTRA_REDIRECT });
-  expect(first.status).toBe(200);
-  return { admin, client, code, tokens: first.body };
 }
 
 describe("the cron's credential pruning", () => {

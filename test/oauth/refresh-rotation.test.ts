@@ -5,8 +5,7 @@ import { configOf } from "../../src/shared/config";
 import { REFRESH_IDLE_DAYS } from "../../src/oauth/grants";
 import { orgWriter } from "../../src/writer/address";
 import { send } from "../support/client";
-import { authorize, authorizeQuery, codeOf, ENTRA_REDIRECT, registerClient, token } from "../support/oauth";
-import { verifiedAdmin } from "../support/world";
+import { codeGrant, token } from "../support/oauth";
 
 const DAY = 86400_000;
 
@@ -14,15 +13,6 @@ const DAY = 86400_000;
 afterEach(() => {
   vi.useRealTimers();
 });
-
-async function codeGrant() {
-  const admin = await verifiedAdmin();
-  const client = await registerClient();
-  const code = codeOf((await authorize(admin, authorizeQuery(client.clientId))).answer);
-  const first = await token(client, { grant_type: "authorization_code", code, redirect_uri: ENTRA_REDIRECT });
-  expect(first.status).toBe(200);
-  return { admin, client, tokens: first.body };
-}
 
 const refresh = (client: { clientId: string; clientSecret: string }, refreshToken: string) =>
   token(client, { grant_type: "refresh_token", refresh_token: refreshToken });

@@ -7,16 +7,8 @@ import { configOf } from "../../src/shared/config";
 import { sha256Hex } from "../../src/shared/secrets";
 import { orgWriter } from "../../src/writer/address";
 import { call, entraUser, json, send } from "../support/client";
-import { authorize, authorizeQuery, codeOf, ENTRA_REDIRECT, registerClient, token } from "../support/oauth";
+import { codeGrant, registerClient, token } from "../support/oauth";
 import { verifiedAdmin } from "../support/world";
-
-async function codeGrant() {
-  const admin = await verifiedAdmin();
-  const client = await registerClient();
-  const code = codeOf((await authorize(admin, authorizeQuery(client.clientId))).answer);
-  const first = await token(client, { grant_type: "authorization_code", code, redirect_uri: ENTRA_REDIRECT });
-  return { admin, client, tokens: first.body };
-}
 
 const decode = (jwt: string) => JSON.parse(atob(jwt.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as Record<string, any>;
 const header = (jwt: string) => JSON.parse(atob(jwt.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/"))) as Record<string, any>;

@@ -1,6 +1,7 @@
 /** Test helpers for the OAuth flows, driven over HTTP like Entra and an admin's browser. */
 import { browser } from "./browser-session";
 import { call, OPERATOR, send } from "./client";
+import { verifiedAdmin } from "./world";
 
 export const ENTRA_REDIRECT = "https://portal.azure.com/TokenAuthorize";
 
@@ -74,4 +75,14 @@ export async function challengeOf(verifier: string) {
     .replace(/\+/g, "-")
     .replace(/\//g, "_")
     .replace(/=+$/, "");
+}
+
+/** A code grant through the public flow, as Entra's Authorize makes it: the code used, its first tokens issued. */
+export async function codeGrant() {
+  const admin = await verifiedAdmin();
+  const client = await registerClient();
+  const code = codeOf((await authorize(admin, authorizeQuery(client.clientId))).answer);
+  const first = await token(client, { grant_type: "authorization_code", code, redirect_uri: ENTRA_REDIRECT });
+  if (first.status !== 200) throw new Error(`code not redeemed: ${first.status} ${JSON.stringify(first.body)}`);
+  return { admin, client, code, tokens: first.body };
 }
