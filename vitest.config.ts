@@ -48,8 +48,10 @@ export default defineConfig(async () => {
             name: "tooling",
             environment: "node",
             include: ["test/tooling/**/*.test.ts"],
-            testTimeout: 120_000,
-            hookTimeout: 120_000,
+            // Generous: Chromium and `npm run dev` share the cores with every other project.
+            testTimeout: 300_000,
+            hookTimeout: 180_000,
+            expect: { poll: { timeout: 60_000 } },
           },
         },
       ],

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devServer, launchChromium } from "./dev-server";
+import { devServer, launchChromium, openPage } from "./dev-server";
 
 // Entra's redirect URI stands in for a local page the test serves itself, so the browser lands somewhere.
 const dev = devServer();
@@ -59,7 +59,7 @@ async function signInIdentifierFirst(page: Page, who: { email: string; password:
 describe("Authorize in a browser", () => {
   it("signs in identifier-first, consents, and lands on the client with a working code", async () => {
     const who = await admin("allow");
-    const page = await browser.newPage();
+    const page = await openPage(browser);
     await signInIdentifierFirst(page, who);
     await expect.poll(() => page.locator("h1").textContent()).toBe("Allow access?");
     expect(await page.locator("main").textContent()).toContain(`Microsoft Entra ID wants to manage users and groups of ${who.domain}`);
@@ -84,7 +84,7 @@ describe("Authorize in a browser", () => {
 
   it("returns access_denied when the admin denies, and shows a wrong password without revealing the account", async () => {
     const who = await admin("deny");
-    const page = await browser.newPage();
+    const page = await openPage(browser);
     await signInIdentifierFirst(page, { email: who.email, password: "not the password" });
     await expect.poll(() => page.getByRole("alert").textContent()).toBe("The user name or password is not correct.");
     await page.getByLabel("Password").fill(who.password);

@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devServer, launchChromium, projectRoot } from "./dev-server";
+import { devServer, launchChromium, openPage, projectRoot } from "./dev-server";
 
 const shots = path.join(projectRoot, "test-results");
 const dev = devServer();
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe("Organization Center in a browser", () => {
   it("signs up by keyboard, verifies the domain live through the DNS stub, and creates a working SCIM token", async () => {
-    const page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
+    const page = await openPage(browser, { viewport: { width: 1024, height: 900 } });
     const domain = `browser${Date.now().toString(36)}.example`;
     await page.goto(`${dev.base}/signup`);
 
@@ -49,7 +49,7 @@ describe("Organization Center in a browser", () => {
     const published = await fetch(`${dev.dnsBase}/records`, { method: "POST", body: JSON.stringify({ name: domain, value: record }) });
     expect(published.status).toBe(201);
     expect((await fetch(`${dev.base}/__scheduled?cron=*/5+*+*+*+*`)).status).toBe(200);
-    await expect.poll(() => card.locator("[data-field=status]").textContent(), { timeout: 20_000 }).toBe("verified");
+    await expect.poll(() => card.locator("[data-field=status]").textContent()).toBe("verified");
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe("same page");
     await page.screenshot({ path: path.join(shots, "dashboard-verified.png"), fullPage: true });
 
@@ -72,7 +72,7 @@ describe("Organization Center in a browser", () => {
       locale: "en-US",
       storageState: await page.context().storageState(),
     });
-    const tokens = await laptop.newPage();
+    const tokens = await openPage(laptop);
     await tokens.goto(`${dev.base}/organization/tokens`);
     const brand = await tokens.locator("header .brand").boundingBox();
     const nav = await tokens.locator("header nav").boundingBox();
@@ -120,7 +120,7 @@ describe("Organization Center in a browser", () => {
   });
 
   it("fits a phone screen", async () => {
-    const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
+    const page = await openPage(browser, { viewport: { width: 375, height: 740 } });
     await page.goto(`${dev.base}/signup`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);

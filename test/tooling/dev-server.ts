@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { Browser, BrowserContext, BrowserContextOptions } from "playwright-core";
 
 export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 
@@ -74,6 +75,16 @@ export function devServer(): DevServer {
       rmSync(checkout, { recursive: true, force: true });
     },
   };
+}
+
+/** How long a page may take on a loaded machine (other test projects and a CI neighbour on every core). */
+export const BROWSER_WAIT_MS = 90_000;
+
+/** A page whose navigations and actions wait BROWSER_WAIT_MS (Playwright's own default is 30 s). */
+export async function openPage(from: Browser | BrowserContext, options?: BrowserContextOptions) {
+  const page = "contexts" in from ? await from.newPage(options) : await from.newPage();
+  page.setDefaultTimeout(BROWSER_WAIT_MS);
+  return page;
 }
 
 /** Debian's chromium, headless, with the flags this closed network needs (CHROMIUM_PATH overrides the path). */
