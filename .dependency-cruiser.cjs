@@ -1,6 +1,6 @@
 // The direction of the house: a room may import the rooms below it, never one above.
 // Entry (index, app) > objects > ui, operator > org > monitor > scim > oauth > account > verify > writer > db, shared.
-const rooms = ["objects", "ui|operator", "org", "monitor", "scim", "oauth", "account", "verify", "writer", "db|shared"];
+const rooms = ["objects", "ui|operator", "org", "monitor", "sso", "scim", "oauth", "account", "verify", "writer", "db|shared"];
 const room = (name) => `^src/(${name})/`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */

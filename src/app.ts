@@ -16,6 +16,7 @@ import { errorResponse } from "./scim/errors";
 import { scim } from "./scim/routes";
 import { guardPages } from "./ui/guard";
 import { pages } from "./ui/routes";
+import { samlRoutes } from "./ui/saml-routes";
 
 export const app = new Hono<AppEnv>();
 
@@ -48,6 +49,11 @@ app.use(
   "/oauth/*",
   limitBody(16 * 1024, () => oauthTooLarge()),
 );
+// A SAML response is a few KB; the validator reads at most 256 KB of it.
+app.use(
+  "/saml/*",
+  limitBody(300 * 1024, (c) => c.html("<!doctype html><title>Too large</title><p>The sign-in response is larger than 256 KB.</p>", 413)),
+);
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 guardPages(app);
@@ -62,6 +68,7 @@ app.route("/", api);
 app.route("/scim/v2", scim);
 app.route("/", oauthTokenRoutes);
 app.route("/", authorizeRoutes);
+app.route("/", samlRoutes);
 app.route("/", pages);
 
 app.notFound((c) => jsonError(404, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`));

@@ -5,6 +5,7 @@ import { pruneEvents } from "./monitor/retention";
 import { configProblem } from "./shared/config";
 import { liveCheckDeps } from "./org/domains";
 import { canonicalScimUrl } from "./scim/routes";
+import { refreshDueIdentityProviders } from "./sso/refresh";
 import { sweepDomains } from "./verify/sweep";
 import { signingKeyWriter } from "./writer/address";
 
@@ -31,6 +32,7 @@ export default {
       domains: () => sweepDomains(env, liveCheckDeps(env), now),
       prunedEvents: () => pruneEvents(env, now),
       prunedCredentials: () => pruneCredentials(env, now),
+      identityProviders: () => refreshDueIdentityProviders(env, (...args) => fetch(...args), now),
     };
     const report: Record<string, unknown> = {};
     for (const [name, duty] of Object.entries(duties)) {

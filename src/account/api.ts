@@ -2,7 +2,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "../shared/api-schemas";
 import { BODY_REFUSALS, errorAnswers, jsonAnswer, jsonBody, noContent, SESSION_AUTH } from "../shared/openapi";
-import { requireAccount } from "./middleware";
+import { requireAccount, requireSignedIn } from "./middleware";
 import { Accepted, EndedSessions, Me, NewAccount, PasswordChange, ReceivedInvitations, Sessions, SessionToken, SignIn, SignUp } from "./schemas";
 
 const tags = ["Account"];
@@ -102,8 +102,9 @@ export const meRoute = createRoute({
   method: "get",
   path: "/me",
   tags,
-  summary: "The signed-in account",
-  ...signedIn,
+  summary: "The signed-in account, or the user signed in by single sign-on",
+  security: SESSION_AUTH,
+  middleware: [requireSignedIn],
   responses: { 200: jsonAnswer("The account and the organization it administers, if any.", Me), ...errorAnswers(SIGNED_OUT) },
 });
 

@@ -1,5 +1,7 @@
 /** Accounts, sessions and the invitations addressed to an account (contract section 2); routes declared in ./api. */
+import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { type AccountRow, users } from "../db/schema";
 import type { AccountEnv } from "./middleware";
 import { answerRefusal, apiRouter, fail } from "../shared/openapi";
 import { invitationsFor } from "./invitations";
@@ -58,7 +60,15 @@ export const accountRoutes = apiRouter<AccountEnv>()
     answerRefusal({ newPassword: "invalid_password" }),
   )
   .openapi(route.meRoute, async (c) => {
-    const { account, membership } = c.var;
+    // requireSignedIn: a single sign-on session of a user who administers nothing sets `user` and no account.
+    const account = c.var.account as AccountRow | undefined;
+    const { membership, user } = c.var;
+    const userBlock = user ? { user: { id: user.id, userName: user.userName, organization: { id: user.orgId, name: user.orgName } } } : {};
+    if (!account) {
+      const row = await drizzle(c.env.DB).select().from(users).where(eq(users.id, user!.id)).get();
+      const name = row?.displayName ?? null;
+      return c.json({ id: user!.id, email: row?.workEmailKey ?? user!.userName, name, organization: null, pendingInvitations: 0, ...userBlock }, 200);
+    }
     const invitations = await invitationsFor(drizzle(c.env.DB), account.emailKey, new Date());
     return c.json(
       {
@@ -67,6 +77,7 @@ export const accountRoutes = apiRouter<AccountEnv>()
         name: account.name,
         organization: membership ? { id: membership.orgId, name: membership.orgName, role: "admin" as const, permission: membership.permission } : null,
         pendingInvitations: invitations.length,
+        ...userBlock,
       },
       200,
     );

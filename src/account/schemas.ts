@@ -34,7 +34,17 @@ export const Sessions = z.object({
 export const Administered = z.object({ id: z.string(), name: z.string(), role: z.literal("admin"), permission: Permission });
 
 export const Me = z
-  .object({ id: z.string(), email: z.string(), name: z.string().nullable(), organization: Administered.nullable(), pendingInvitations: z.number().int() })
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    organization: Administered.nullable(),
+    pendingInvitations: z.number().int(),
+    user: z
+      .object({ id: z.string(), userName: z.string(), organization: z.object({ id: z.string(), name: z.string() }) })
+      .optional()
+      .openapi({ description: "The provisioned (SCIM) user, for a session made by single sign-on." }),
+  })
   .openapi("Me");
 
 export const ReceivedInvitations = z.object({

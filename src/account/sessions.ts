@@ -29,9 +29,9 @@ export async function startSession(db: DrizzleD1Database, accountId: string, now
 }
 
 /** Sets the session cookie (pages only): HttpOnly, SameSite=Lax, Secure and `__Host-` except on plain-http development hosts. */
-export function setSessionCookie(c: Context, token: string) {
+export function setSessionCookie(c: Context, token: string, maxAge = SESSION_SECONDS) {
   const secure = new URL(c.req.url).protocol === "https:";
-  setCookie(c, sessionCookieName(c.req.url), token, { httpOnly: true, sameSite: "Lax", secure, path: "/", maxAge: SESSION_SECONDS });
+  setCookie(c, sessionCookieName(c.req.url), token, { httpOnly: true, sameSite: "Lax", secure, path: "/", maxAge });
 }
 
 export function clearSessionCookie(c: Context) {

@@ -1,7 +1,7 @@
 /** The cron's pruning of spent credentials and sign-in records, a bounded batch per table per run. */
 import { sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect, type SQLiteTable } from "drizzle-orm/sqlite-core";
-import { invitations, loginFailures, oauthCodes, refreshTokens, sessions } from "./schema";
+import { invitations, loginFailures, oauthCodes, refreshTokens, samlAssertions, samlRequests, sessions, userSessions } from "./schema";
 
 const DAY = 86400_000;
 // Rows per table per run; the cron runs every five minutes, so a backlog drains within hours.
@@ -15,7 +15,19 @@ export const LOGIN_FAILURE_KEEP_DAYS = 1;
 // Answered or expired invitations stay visible to the organization for a month.
 export const INVITATION_KEEP_DAYS = 30;
 
-export type PruneReport = { sessions: number; codes: number; refreshTokens: number; loginFailures: number; invitations: number };
+// A pending single sign-on request is kept a day past its expiry, so a late response is refused as expired, not unknown.
+export const SAML_REQUEST_KEEP_DAYS = 1;
+
+export type PruneReport = {
+  sessions: number;
+  codes: number;
+  refreshTokens: number;
+  loginFailures: number;
+  invitations: number;
+  userSessions: number;
+  samlRequests: number;
+  samlAssertions: number;
+};
 
 const dialect = new SQLiteAsyncDialect();
 
@@ -44,10 +56,14 @@ export function pruneQueries(now: Date, batch = PRUNE_BATCH): { prunes: keyof Pr
         batch,
       ),
     },
+    { prunes: "userSessions" as const, ...deleteSome(userSessions, sql`${userSessions.expiresAt} < ${at}`, batch) },
+    { prunes: "samlRequests" as const, ...deleteSome(samlRequests, sql`${samlRequests.expiresAt} < ${before(SAML_REQUEST_KEEP_DAYS)}`, batch) },
+    // An assertion ID is kept until the assertion itself could no longer be accepted: then a replay fails on its times.
+    { prunes: "samlAssertions" as const, ...deleteSome(samlAssertions, sql`${samlAssertions.expiresAt} < ${at}`, batch) },
   ];
 }
 
-/** Deletes expired sessions, spent codes and refresh tokens, old sign-in failures and old invitations. */
+/** Deletes expired sessions, spent codes and refresh tokens, old sign-in failures and invitations, and spent single sign-on state. */
 export async function pruneCredentials(env: Env, now: Date, batch = PRUNE_BATCH): Promise<PruneReport> {
   const queries = pruneQueries(now, batch);
   const results = await env.DB.batch(queries.map((q) => env.DB.prepare(q.sql).bind(...q.params)));

@@ -187,6 +187,8 @@ export const users = sqliteTable(
     division: text("division"),
     department: text("department"),
     managerId: text("manager_id"),
+    // Lower-cased work (or primary) e-mail: single sign-on finds a user by it when the NameID is not the userName.
+    workEmailKey: text("work_email_key"),
     version: integer("version").notNull(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
@@ -197,6 +199,7 @@ export const users = sqliteTable(
     index("users_org_external_id").on(t.orgId, t.externalId, t.userNameKey),
     // The admins' user list searches display names by prefix.
     index("users_org_display_name").on(t.orgId, t.displayName),
+    index("users_org_work_email").on(t.orgId, t.workEmailKey),
   ],
 );
 
@@ -405,3 +408,115 @@ export const signingKeys = sqliteTable("signing_keys", {
 
 export type OAuthClientRow = typeof oauthClients.$inferSelect;
 export type OAuthGrantRow = typeof oauthGrants.$inferSelect;
+
+/** A stored signing certificate of an identity provider (from its metadata). */
+export interface IdpCertificateRow {
+  pem: string;
+  subject: string;
+  notAfter: string;
+  sha256: string;
+}
+
+/** An organization's SAML identity provider (Entra): what its metadata said, and the organization's settings. */
+export const identityProviders = sqliteTable(
+  "identity_providers",
+  {
+    orgId: text("org_id")
+      .primaryKey()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    entityId: text("entity_id").notNull(),
+    ssoUrl: text("sso_url").notNull(),
+    ssoBinding: text("sso_binding").notNull(),
+    // Null when the admin pasted the XML instead of a URL (then the cron has nothing to refresh).
+    metadataUrl: text("metadata_url"),
+    // The last metadata that parsed; a failed refresh keeps it.
+    metadataXml: text("metadata_xml").notNull(),
+    certificates: text("certificates", { mode: "json" }).$type<IdpCertificateRow[]>().notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(false),
+    allowIdpInitiated: integer("allow_idp_initiated", { mode: "boolean" }).notNull().default(true),
+    jit: integer("jit", { mode: "boolean" }).notNull().default(false),
+    allowSha1: integer("allow_sha1", { mode: "boolean" }).notNull().default(false),
+    refreshedAt: text("refreshed_at").notNull(),
+    lastError: text("last_error"),
+    nextRefreshAt: text("next_refresh_at"),
+    refreshFailures: integer("refresh_failures").notNull().default(0),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  // The cron's work list: metadata URLs due for a refresh, oldest first.
+  (t) => [index("identity_providers_due").on(t.nextRefreshAt).where(sql`metadata_url IS NOT NULL`)],
+);
+
+/** SP-initiated requests waiting for their response: bound to one browser (the hash of its cookie), used once. */
+export const samlRequests = sqliteTable(
+  "saml_requests",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    browserHash: text("browser_hash").notNull(),
+    relayState: text("relay_state"),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+  },
+  (t) => [index("saml_requests_expires").on(t.expiresAt)],
+);
+
+/** Assertion IDs already used, per organization, kept until the assertion expires: the primary key refuses a replay. */
+export const samlAssertions = sqliteTable(
+  "saml_assertions",
+  {
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    assertionId: text("assertion_id").notNull(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.assertionId] }), index("saml_assertions_expires").on(t.expiresAt)],
+);
+
+/** Every single sign-on attempt of an organization, accepted or refused, for its admins. */
+export const signIns = sqliteTable(
+  "sign_ins",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    orgId: text("org_id").notNull(),
+    at: text("at").notNull(),
+    // The NameID as received (truncated); the user it matched, if any (no FK: the log outlives deletions).
+    userName: text("user_name"),
+    userId: text("user_id"),
+    outcome: text("outcome", { enum: ["accepted", "refused"] }).notNull(),
+    reason: text("reason"),
+    detail: text("detail"),
+    method: text("method", { enum: ["sp", "idp"] }).notNull(),
+    assertionId: text("assertion_id"),
+  },
+  (t) => [index("sign_ins_org").on(t.orgId, t.seq), index("sign_ins_org_outcome").on(t.orgId, t.outcome, t.seq), index("sign_ins_at").on(t.at)],
+);
+
+/** Sessions made by single sign-on: a SCIM user's, and the account's too when the same e-mail administers the organization. */
+export const userSessions = sqliteTable(
+  "user_sessions",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    accountId: text("account_id").references(() => accounts.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    method: text("method", { enum: ["sp", "idp"] }).notNull(),
+    userAgent: text("user_agent"),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [uniqueIndex("user_sessions_token").on(t.tokenHash), index("user_sessions_user").on(t.userId), index("user_sessions_expires").on(t.expiresAt)],
+);
+
+export type IdentityProviderRow = typeof identityProviders.$inferSelect;
+export type UserSessionRow = typeof userSessions.$inferSelect;
+export type SignInRow = typeof signIns.$inferSelect;

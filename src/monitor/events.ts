@@ -59,9 +59,9 @@ export function readEventQuery(q: Record<string, string | undefined>): FilterRes
 }
 
 // A cursor is the last event's seq in base64url: opaque to clients, so they never build one.
-const cursorOf = (seq: number) => toBase64url(new TextEncoder().encode(String(seq)));
+export const cursorOf = (seq: number) => toBase64url(new TextEncoder().encode(String(seq)));
 
-const seqOfCursor = (cursor: string) => {
+export const seqOfCursor = (cursor: string) => {
   const bytes = fromBase64url(cursor);
   return bytes && new TextDecoder().decode(bytes);
 };

@@ -1,7 +1,7 @@
 /** The cron's pruning of old provisioning events, in bounded batches. */
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { provisioningEvents } from "../db/schema";
+import { provisioningEvents, signIns } from "../db/schema";
 import { configOf } from "../shared/config";
 
 const BATCH = 1000;
@@ -21,5 +21,10 @@ export async function pruneEvents(env: Env, now: Date, batch = BATCH): Promise<n
     deleted += changes;
     if (changes < batch) break;
   }
-  return deleted;
+  // The sign-in log is kept as long as the provisioning log.
+  const s = signIns;
+  const signInsDeleted = await drizzle(env.DB).run(
+    sql`DELETE FROM ${s} WHERE ${s.seq} IN (SELECT ${s.seq} FROM ${s} WHERE ${s.at} < ${cutoff} ORDER BY ${s.at} LIMIT ${batch * MAX_BATCHES})`,
+  );
+  return deleted + (signInsDeleted.meta.changes ?? 0);
 }

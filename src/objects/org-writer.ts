@@ -7,6 +7,16 @@ import { addClientSecret, authorizeCode, createOrgClient, redeemCode, removeClie
 import type { FailedRequest, RequestInfo, ScimWrite, ScimWriteResult } from "../scim/writes/commands";
 import { carryOut, PolicyCache, recordFailure, writeContext } from "../scim/writes/commit";
 import { createOrganization, createScimToken, revokeScimToken, type NewOrganization, type OrgResult } from "../org/organization";
+import {
+  changeIdentityProviderSettings,
+  configureIdentityProvider,
+  type IdentityProviderSettings,
+  removeIdentityProvider,
+  storeMetadataRefresh,
+} from "../sso/identity-provider";
+import type { LoadedMetadata } from "../sso/load-metadata";
+import type { IdpMetadata } from "../sso/metadata";
+import { completeSignIn, type SignInAttempt, signInEntry, type SignInMethod, type SignInReason } from "../sso/sign-in";
 import { ClaimsWriter } from "./claims-writer";
 
 export class OrgWriter extends ClaimsWriter {
@@ -121,5 +131,37 @@ export class OrgWriter extends ClaimsWriter {
   /** Marks a grant used. */
   touchGrant(grantId: string) {
     return this.serialize(() => touchGrant(this.db, grantId, new Date()));
+  }
+
+  /** Stores the identity provider's metadata, keeping its settings. */
+  configureIdentityProvider(orgId: string, source: { metadata: IdpMetadata; xml: string; url: string | null }, actor: string, now: number) {
+    return this.serialize(() => configureIdentityProvider(this.db, orgId, source, actor, new Date(now)));
+  }
+
+  /** Turns single sign-on on or off, and its options. */
+  changeIdentityProviderSettings(orgId: string, change: IdentityProviderSettings, actor: string, now: number) {
+    return this.serialize(() => changeIdentityProviderSettings(this.db, orgId, change, actor, new Date(now)));
+  }
+
+  /** Removes the identity provider. */
+  removeIdentityProvider(orgId: string, actor: string, now: number) {
+    return this.serialize(() => removeIdentityProvider(this.db, orgId, actor, new Date(now)));
+  }
+
+  /** Stores a metadata fetch's outcome, if `url` is still the one configured (the fetch ran outside the writer). */
+  storeMetadataRefresh(orgId: string, url: string, loaded: LoadedMetadata, actor: string, now: number) {
+    return this.serialize(() => storeMetadataRefresh(this.db, orgId, url, loaded, actor, new Date(now)));
+  }
+
+  /** Decides a single sign-on with a validated assertion: request binding, replay, user, session and log in one step. */
+  completeSignIn(orgId: string, attempt: SignInAttempt, now: number) {
+    return this.serialize(() => completeSignIn(this.context(orgId), attempt, new Date(now)));
+  }
+
+  /** Logs a sign-in the Worker refused before the writer (a response that did not validate). */
+  recordRefusedSignIn(orgId: string, entry: { userName: string | null; reason: SignInReason; detail: string; method: SignInMethod }, now: number) {
+    return this.serialize(async () => {
+      await signInEntry(this.db, orgId, { ...entry, outcome: "refused" }, new Date(now));
+    });
   }
 }

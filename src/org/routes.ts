@@ -14,7 +14,14 @@ import { DEFAULT_SECRET_DAYS } from "../oauth/grants";
 import { connectedApps, readSecretDays, scimClients } from "./oauth-views";
 import { organizationView } from "./view";
 import { invitationView, organizationInvitations } from "./invitations";
+import { listSignIns, readSignInQuery } from "../monitor/sign-ins";
+import { identityProviderView, readIdentityProvider } from "../sso/identity-provider";
+import { loadMetadata, readMetadata } from "../sso/load-metadata";
+import { refreshIdentityProvider } from "../sso/refresh";
+import { serviceProviderOf } from "../sso/service-provider";
+import type { IdentityProviderRow } from "../db/schema";
 import * as domain from "./domain-api";
+import * as sso from "./identity-provider-api";
 import * as org from "./organization-api";
 
 const actorOf = (c: { var: AccountVariables }) => `account:${c.var.account.id}`;
@@ -57,6 +64,12 @@ const organizationJson = async (c: Context<AdminEnv>) => {
   const view = await organizationView(c.env.DB, orgIdOf(c));
   return view ? c.json(view, 200) : fail(c, 404, "no_organization", "Your account does not administer an organization.");
 };
+
+const noIdentityProvider = (c: Context) => fail(c, 404, "not_found", "No identity provider is configured; PUT its metadata URL first.");
+
+/** The identity provider as admins see it, with this service's side as seen from the request's origin. */
+const identityProviderJson = (c: Context<AdminEnv>, row: IdentityProviderRow | undefined) =>
+  row ? c.json(identityProviderView(row, serviceProviderOf(new URL(c.req.url).origin, orgIdOf(c))), 200) : noIdentityProvider(c);
 
 export const organizationRoutes = apiRouter<AdminEnv>()
   .openapi(org.getOrganizationRoute, (c) => organizationJson(c))
@@ -151,4 +164,31 @@ export const organizationRoutes = apiRouter<AdminEnv>()
   .openapi(org.summaryRoute, async (c) => {
     c.header("cache-control", "no-store");
     return c.json(await provisioningSummary(c.env.DB, orgIdOf(c), new Date()), 200);
+  })
+  .openapi(sso.putIdentityProviderRoute, async (c) => {
+    const { metadataUrl, metadataXml } = c.req.valid("json");
+    const loaded = metadataUrl !== undefined ? await loadMetadata(metadataUrl, (...args) => fetch(...args)) : readMetadata(metadataXml ?? "");
+    if (!loaded.ok) return fail(c, 422, "invalid_metadata", `The identity provider could not be configured: ${loaded.reason}.`);
+    const source = { metadata: loaded.metadata, xml: loaded.xml, url: metadataUrl ?? null };
+    return identityProviderJson(c, await orgWriter(c.env, orgIdOf(c)).configureIdentityProvider(orgIdOf(c), source, actorOf(c), Date.now()));
+  })
+  .openapi(sso.getIdentityProviderRoute, async (c) => identityProviderJson(c, await readIdentityProvider(drizzle(c.env.DB), orgIdOf(c))))
+  .openapi(sso.patchIdentityProviderRoute, async (c) =>
+    identityProviderJson(c, await orgWriter(c.env, orgIdOf(c)).changeIdentityProviderSettings(orgIdOf(c), c.req.valid("json"), actorOf(c), Date.now())),
+  )
+  .openapi(sso.deleteIdentityProviderRoute, async (c) => {
+    const removed = await orgWriter(c.env, orgIdOf(c)).removeIdentityProvider(orgIdOf(c), actorOf(c), Date.now());
+    return removed ? c.body(null, 204) : noIdentityProvider(c);
+  })
+  .openapi(sso.refreshIdentityProviderRoute, async (c) => {
+    const row = await readIdentityProvider(drizzle(c.env.DB), orgIdOf(c));
+    if (!row) return noIdentityProvider(c);
+    if (!row.metadataUrl) return fail(c, 409, "no_metadata_url", "The metadata was pasted as XML; there is no URL to fetch. PUT it again to change it.");
+    return identityProviderJson(c, await refreshIdentityProvider(c.env, orgIdOf(c), row.metadataUrl, (...args) => fetch(...args), actorOf(c), new Date()));
+  })
+  .openapi(sso.listSignInsRoute, async (c) => {
+    const query = readSignInQuery(c.req.valid("query"));
+    if (!query.ok) return fail(c, 400, "invalid_request", query.message);
+    c.header("cache-control", "no-store");
+    return c.json(await listSignIns(c.env.DB, orgIdOf(c), query.filter, query.limit, query.cursor), 200);
   });

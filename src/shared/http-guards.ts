@@ -8,7 +8,8 @@ import { jsonError } from "./json-answers";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 // Server-to-server endpoints: client authentication or a Bearer token protects them, and their callers send no Origin.
-const CROSS_SITE_EXEMPT = [/^\/oauth\/token$/, /^\/oauth\/revoke$/, /^\/scim\//i];
+// The SAML ACS receives the identity provider's cross-site form post by design: the signature, the request binding and the replay cache protect it.
+const CROSS_SITE_EXEMPT = [/^\/oauth\/token$/, /^\/oauth\/revoke$/, /^\/scim\//i, /^\/saml\/[^/]+\/acs$/];
 
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
 

@@ -33,7 +33,7 @@ export const apiRouter = <E extends HonoEnv>() => new OpenAPIHono<E>({ defaultHo
 export const fail = <S extends ErrorStatus>(c: Context, status: S, error: string, message: string, headers?: Record<string, string>) =>
   c.json({ error, message }, status, headers);
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429;
 
 type ErrorAnswer = { description: string; content: { "application/json": { schema: typeof ErrorBody } } };
 

@@ -1,5 +1,7 @@
 /** GET /oauth/authorize and its identifier-first sign-in, consent and decision steps. */
+import { drizzle } from "drizzle-orm/d1";
 import { Hono, type Context } from "hono";
+import { singleSignOnFor, startSignIn } from "../sso/start";
 import { authenticate, type AccountEnv } from "../account/middleware";
 import { clientOf, signIn, waitMessage } from "../account/sign-in";
 import { sessionCookie, setSessionCookie } from "../account/sessions";
@@ -34,10 +36,12 @@ const step = (handle: (c: Ctx, request: AuthorizationRequest, form: Record<strin
 /** With a session: consent, or the page that says an admin role is needed. Without: the identifier page. */
 async function nextStep(c: Ctx, request: AuthorizationRequest): Promise<Response> {
   const token = sessionCookie(c);
-  if (!token || !(await authenticate(c, token))) {
+  const signedIn = token ? await authenticate(c, token) : false;
+  // A user signed in by single sign-on who is not an admin of that organization is told so, not asked again.
+  if (!signedIn && !c.var.user) {
     return c.html(<IdentifierPage csrf={csrfToken(c)} query={request.query} client={request.client.name} />);
   }
-  const membership = c.var.membership;
+  const membership = signedIn ? c.var.membership : null;
   if (!membership) {
     return c.html(
       <StopPage
@@ -71,6 +75,10 @@ export const authorizeRoutes = new Hono<AccountEnv>()
       if (username === "") {
         return c.html(<IdentifierPage csrf={csrfToken(c)} query={request.query} client={request.client.name} error="Enter your user name." />, 400);
       }
+      // An organization with single sign-on signs its admins in at its identity provider, then back here.
+      const db = drizzle(c.env.DB);
+      const sso = await singleSignOnFor(db, username);
+      if (sso) return c.redirect(await startSignIn(c, db, sso, `/oauth/authorize?${request.query}`), 302);
       // The next page is the same whether or not the account exists.
       return c.html(<PasswordPage csrf={csrfToken(c)} query={request.query} client={request.client.name} username={username} />);
     }),

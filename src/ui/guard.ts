@@ -8,6 +8,8 @@ import { verifyCsrf } from "./csrf";
 const PAGE_PATHS = [
   "/",
   "/login",
+  "/login/*",
+  "/me",
   "/signup",
   "/logout",
   "/dashboard",
@@ -39,4 +41,6 @@ const pageHeaders = secureHeaders({
 /** Puts the page middleware in front of every page route of the app, whichever router serves it. */
 export function guardPages(app: Hono<AppEnv>) {
   for (const path of PAGE_PATHS) app.use(path, pageHeaders, verifyCsrf);
+  // The ACS is posted by the identity provider's page, which holds no token of ours: the page headers only.
+  app.use("/saml/*", pageHeaders);
 }

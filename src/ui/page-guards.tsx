@@ -11,7 +11,8 @@ type Ctx = Context<AppEnv>;
 /** Requires a signed-in account (session cookie) for a page; otherwise to the sign-in page. */
 export const signedIn = createMiddleware<AccountEnv>(async (c, next) => {
   const token = sessionCookie(c);
-  if (!token || !(await authenticate(c, token))) return c.redirect("/login", 303);
+  // A provisioned user signed in by single sign-on has their own page, not the Organization Center.
+  if (!token || !(await authenticate(c, token))) return c.redirect(c.var.user ? "/me" : "/login", 303);
   await next();
 });
 

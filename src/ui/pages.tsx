@@ -7,18 +7,27 @@ import { leftText, When } from "./when";
 
 type OrganizationView = NonNullable<Awaited<ReturnType<typeof organizationView>>>;
 
-export function SignInPage(props: { csrf: string; error?: string; email?: string }) {
+/** Identifier-first sign-in: the e-mail and Next (single sign-on goes to the identity provider from there), then the password. */
+export function SignInPage(props: { csrf: string; error?: string; email?: string; service?: string; step?: "identify" | "password" }) {
+  const password = props.step !== "identify";
   return (
     <Layout title="Sign in">
       <div class="card narrow">
         <h1>Sign in</h1>
         <ErrorNote message={props.error} />
-        <Form action="/login" csrf={props.csrf}>
+        <Form action={password ? "/login" : "/login/identify"} csrf={props.csrf}>
+          {props.service ? <input type="hidden" name="service" value={props.service} /> : null}
           <label for="email">E-mail</label>
-          <input id="email" name="email" type="email" autocomplete="username" required value={props.email ?? ""} autofocus />
-          <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required />
-          <button type="submit">Sign in</button>
+          <input id="email" name="email" type="email" autocomplete="username" required value={props.email ?? ""} autofocus={!password || !props.email} />
+          {password ? (
+            <>
+              <label for="password">Password</label>
+              <input id="password" name="password" type="password" autocomplete="current-password" required autofocus={!!props.email} />
+              <button type="submit">Sign in</button>
+            </>
+          ) : (
+            <button type="submit">Next</button>
+          )}
         </Form>
         <p class="muted">
           New here? <a href="/signup">Create an account</a>

@@ -3,14 +3,16 @@ import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import type { AccountEnv } from "../account/middleware";
 import { clientOf, signIn, signUp, waitMessage } from "../account/sign-in";
-import { clearSessionCookie, endSession, sessionCookie, setSessionCookie, startSession } from "../account/sessions";
+import { clearSessionCookie, sessionCookie, setSessionCookie, startSession } from "../account/sessions";
+import { endSessionOfToken } from "../account/user-sessions";
+import { safeRelayPath } from "../sso/relay";
+import { singleSignOnFor, startSignIn } from "../sso/start";
 import type { AppEnv } from "../shared/app-env";
 import { claim } from "../org/domains";
 import { SCRIPT, STYLESHEET } from "./assets";
 import { csrfToken } from "./csrf";
 import { formFields as fields } from "./forms";
 import { SignInPage, SignUpPage } from "./pages";
-import { signedIn } from "./page-guards";
 
 export const publicPages = new Hono<AppEnv>();
 
@@ -19,17 +21,30 @@ publicPages.get("/assets/app.js", (c) => c.body(SCRIPT, 200, { "content-type": "
 
 publicPages.get("/", (c) => c.redirect(sessionCookie(c) ? "/dashboard" : "/login", 303));
 
-publicPages.get("/login", (c) => c.html(<SignInPage csrf={csrfToken(c)} />));
+// `service` names where to go after signing in: a path of this service only.
+publicPages.get("/login", (c) => c.html(<SignInPage csrf={csrfToken(c)} step="identify" service={safeRelayPath(c.req.query("service"))} />));
+publicPages.post("/login/identify", async (c) => {
+  const form = await fields(c);
+  const email = (form.email ?? "").trim();
+  const service = safeRelayPath(form.service);
+  if (email === "") return c.html(<SignInPage csrf={csrfToken(c)} step="identify" service={service} error="Enter your e-mail." />, 400);
+  const db = drizzle(c.env.DB);
+  const sso = await singleSignOnFor(db, email);
+  // A verified domain with single sign-on signs in at its identity provider; any other e-mail gets the password step.
+  if (sso) return c.redirect(await startSignIn(c, db, sso, service ?? "/me"), 302);
+  return c.html(<SignInPage csrf={csrfToken(c)} step="password" email={email} service={service} />);
+});
 publicPages.post("/login", async (c) => {
   const form = await fields(c);
+  const service = safeRelayPath(form.service);
   const result = await signIn(c.env, form.email ?? "", form.password ?? "", clientOf(c));
   if (!result.ok) {
     const error = result.status === 429 ? waitMessage(result.retryAfter) : "The e-mail or password is not correct.";
     if (result.status === 429) c.header("retry-after", String(result.retryAfter));
-    return c.html(<SignInPage csrf={csrfToken(c)} error={error} email={form.email} />, result.status);
+    return c.html(<SignInPage csrf={csrfToken(c)} error={error} email={form.email} service={service} />, result.status);
   }
   setSessionCookie(c, result.token);
-  return c.redirect("/dashboard", 303);
+  return c.redirect(service ?? "/dashboard", 303);
 });
 
 publicPages.get("/signup", (c) => c.html(<SignUpPage csrf={csrfToken(c)} />));
@@ -46,8 +61,10 @@ publicPages.post("/signup", async (c) => {
   return c.redirect("/dashboard", 303);
 });
 
-export const logoutPage = new Hono<AccountEnv>().use(signedIn).post("/", async (c) => {
-  await endSession(drizzle(c.env.DB), c.var.account.id, c.var.sessionId);
+// Whichever session the cookie holds (an account's or a single sign-on one) ends.
+export const logoutPage = new Hono<AccountEnv>().post("/", async (c) => {
+  const token = sessionCookie(c);
+  if (token) await endSessionOfToken(drizzle(c.env.DB), token);
   clearSessionCookie(c);
   return c.redirect("/login", 303);
 });

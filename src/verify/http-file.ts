@@ -1,35 +1,11 @@
 /** The HTTP method: `http://<domain>/goto-verification-code.txt` holding the verification string. */
+import { readBounded } from "../shared/bounded-body";
 import { normalizeDomain } from "./domain-name";
 
 export type FileCheck = { kind: "match" } | { kind: "mismatch"; reason: string } | { kind: "failure"; reason: string };
 
 const MAX_BYTES = 1024;
 const MAX_REDIRECTS = 3;
-
-/** Reads at most MAX_BYTES of a body; undefined when it is longer. */
-async function readSmall(response: Response): Promise<string | undefined> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BYTES) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    all.set(c, offset);
-    offset += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
-}
 
 /** The origins the check may reach: the domain's own web server on the default ports, http or https. */
 const ownOrigins = (domain: string) => [`http://${domain}`, `https://${domain}`];
@@ -66,7 +42,7 @@ export async function checkHttpFile(domain: string, expected: string, fetcher: t
         continue;
       }
       if (response.status !== 200) return unfetched;
-      const body = await readSmall(response);
+      const body = await readBounded(response, MAX_BYTES);
       if (body === undefined) return { kind: "mismatch", reason: `${url} is larger than ${MAX_BYTES} bytes` };
       return body.trim() === expected ? { kind: "match" } : { kind: "mismatch", reason: `${url} does not hold ${expected}` };
     }

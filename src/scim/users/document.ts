@@ -92,6 +92,14 @@ export function validateUserDocument(doc: UserDocument): Result<string> {
   return ok(userName);
 }
 
+/** The work e-mail (Entra maps `mail` there), else the primary one, else the first: single sign-on matches on it. */
+export function workEmailOf(emails: unknown): string | null {
+  if (!Array.isArray(emails)) return null;
+  const values = emails.filter(isObject).filter((e) => typeof e.value === "string" && e.value !== "");
+  const chosen = values.find((e) => e.type === "work") ?? values.find((e) => e.primary === true) ?? values[0];
+  return chosen ? (chosen.value as string) : null;
+}
+
 /** The row columns of a validated document. */
 export function userFields(doc: UserDocument, userName: string): UserFields {
   const name = isObject(doc.name) ? doc.name : {};
@@ -102,6 +110,7 @@ export function userFields(doc: UserDocument, userName: string): UserFields {
     userNameKey: userName.toLowerCase(),
     active: doc.active !== false,
     managerId: text(manager.value),
+    workEmailKey: workEmailOf(doc.emails)?.toLowerCase() ?? null,
   } as UserFields;
   for (const [column, key] of coreText) fields[column] = text(doc[key]);
   for (const [column, key] of nameText) fields[column] = text(name[key]);
