@@ -73,23 +73,21 @@ export async function changeIdentityProviderSettings(
   now: Date,
 ): Promise<IdentityProviderRow | undefined> {
   const at = now.toISOString();
-  const [rows] = await db.batch([
-    db
-      .update(identityProviders)
-      .set({ ...change, updatedAt: at })
-      .where(eq(identityProviders.orgId, orgId))
-      .returning(),
-    audit(db, orgId, actor, "sso.settings", { ...change }, at),
-  ]);
-  return rows[0];
+  const row = await db
+    .update(identityProviders)
+    .set({ ...change, updatedAt: at })
+    .where(eq(identityProviders.orgId, orgId))
+    .returning()
+    .get();
+  // Audited only when there was something to change (the writer serializes the two statements).
+  if (row) await audit(db, orgId, actor, "sso.settings", { ...change }, at);
+  return row;
 }
 
 /** Removes the identity provider; single sign-on stops at once. */
 export async function removeIdentityProvider(db: DrizzleD1Database, orgId: string, actor: string, now: Date): Promise<boolean> {
-  const [removed] = await db.batch([
-    db.delete(identityProviders).where(eq(identityProviders.orgId, orgId)).returning({ orgId: identityProviders.orgId }),
-    audit(db, orgId, actor, "sso.remove", {}, now.toISOString()),
-  ]);
+  const removed = await db.delete(identityProviders).where(eq(identityProviders.orgId, orgId)).returning({ orgId: identityProviders.orgId });
+  if (removed.length > 0) await audit(db, orgId, actor, "sso.remove", {}, now.toISOString());
   return removed.length > 0;
 }
 

@@ -109,6 +109,14 @@ export async function completeSignIn(ctx: WriteContext, attempt: SignInAttempt, 
 
   const idp = await readIdentityProvider(db, orgId);
   if (!idp?.enabled) return refuse("sso_disabled", "single sign-on is turned off for this organization");
+  // Spent before anything else is judged: a refused assertion cannot be replayed after a reactivation.
+  const first = await db
+    .insert(samlAssertions)
+    .values({ orgId, assertionId: attempt.assertionId, expiresAt: new Date(attempt.replayableUntil).toISOString() })
+    .onConflictDoNothing()
+    .returning({ id: samlAssertions.assertionId });
+  if (first.length === 0) return refuse("replayed", "this assertion was used before");
+
   let relayPath: string | undefined;
   if (attempt.inResponseTo) {
     // The stored RelayState, never the posted one: the browser that asked decides where it lands.
@@ -119,14 +127,6 @@ export async function completeSignIn(ctx: WriteContext, attempt: SignInAttempt, 
     if (!idp.allowIdpInitiated) return refuse("idp_initiated_off", "sign-in started at the identity provider is turned off for this organization");
     relayPath = safeRelayPath(attempt.postedRelayState);
   }
-  // Spent before the user is judged: a refused assertion cannot be replayed after a reactivation.
-  const first = await db
-    .insert(samlAssertions)
-    .values({ orgId, assertionId: attempt.assertionId, expiresAt: new Date(attempt.replayableUntil).toISOString() })
-    .onConflictDoNothing()
-    .returning({ id: samlAssertions.assertionId });
-  if (first.length === 0) return refuse("replayed", "this assertion was used before");
-
   const email = claim(attempt.attributes, `${CLAIM}emailaddress`)?.toLowerCase();
   const keys = [...new Set([attempt.nameId.toLowerCase(), ...(email ? [email] : [])])];
   let user = await findUser(db, orgId, keys);

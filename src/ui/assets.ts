@@ -21,9 +21,9 @@ h2 { font-size:1.15rem; margin:0 0 .5rem; }
 .card { background:#fff; border:1px solid var(--line); border-radius:8px; padding:1rem; margin:0 0 1rem; }
 .narrow { max-width:420px; margin:2rem auto; }
 label { display:block; font-weight:600; margin:.75rem 0 .25rem; }
-input[type=text], input[type=email], input[type=password], input[type=datetime-local], select {
+input[type=text], input[type=email], input[type=password], input[type=url], input[type=datetime-local], select, textarea {
   width:100%; padding:.55rem .6rem; font:inherit; border:1px solid var(--line); border-radius:6px; background:#fff; }
-input:focus-visible, button:focus-visible, a:focus-visible, select:focus-visible { outline:3px solid #8ab4ff; outline-offset:2px; }
+input:focus-visible, button:focus-visible, a:focus-visible, select:focus-visible, textarea:focus-visible, summary:focus-visible { outline:3px solid #8ab4ff; outline-offset:2px; }
 button { font:inherit; padding:.5rem .9rem; border-radius:6px; border:1px solid var(--accent); background:var(--accent); color:#fff; cursor:pointer; margin-top:.75rem; }
 button.secondary { background:#fff; color:var(--accent); }
 button.danger { background:#fff; color:var(--bad); border-color:var(--bad); }
@@ -36,12 +36,14 @@ button.danger { background:#fff; color:var(--bad); border-color:var(--bad); }
 .status-expired { background:#fdecea; color:var(--bad); }
 .muted { color:var(--muted); font-size:.9rem; }
 .ago { color:var(--muted); white-space:nowrap; }
-.problem { color:var(--bad); }
+.problem { color:var(--bad); overflow-wrap:anywhere; }
 .chart { width:100%; height:auto; max-width:640px; }
 .legend { list-style:none; padding:0; display:flex; flex-wrap:wrap; gap:.5rem 1rem; }
 tr.failed td { background:#fff8f7; }
 .problem:empty { display:none; }
 .record { display:grid; grid-template-columns: 7rem 1fr auto; gap:.25rem .75rem; align-items:center; margin:.5rem 0; }
+/* Entra's long field names ("Reply URL (Assertion Consumer Service URL)") need a wider label column. */
+.record.wide { grid-template-columns: minmax(10rem, 16rem) 1fr auto; }
 .record code, .secret { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; word-break:break-all; background:var(--bg); padding:.15rem .35rem; border-radius:4px; }
 .record button { margin:0; padding:.25rem .6rem; font-size:.85rem; }
 table { width:100%; border-collapse:collapse; }
@@ -50,7 +52,7 @@ th, td { text-align:left; padding:.4rem .3rem; border-bottom:1px solid var(--lin
 .row > * { flex:1 1 12rem; }
 @media (max-width: 600px) {
   header .bar { padding:.5rem 1rem; }
-  .record { grid-template-columns: 1fr; }
+  .record, .record.wide { grid-template-columns: 1fr; }
   th:nth-child(n+3), td:nth-child(n+3) { display:none; }
 }
 `;

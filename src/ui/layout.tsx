@@ -33,10 +33,20 @@ export function Layout(props: { title: string; viewer?: Viewer; csrf?: string; c
                   {props.viewer.orgName ? <a href="/organization">Organization</a> : null}
                   {props.viewer.orgName ? <a href="/organization/tokens">SCIM tokens</a> : null}
                   {props.viewer.orgName ? <a href="/organization/log">Provisioning log</a> : null}
+                  {props.viewer.orgName ? <a href="/organization/sign-ins">Sign-ins</a> : null}
                   {props.viewer.orgName ? <a href="/organization/users">Users</a> : null}
                   {props.viewer.orgName ? <a href="/organization/groups">Groups</a> : null}
                   {props.viewer.orgName ? <a href="/organization/scim">SCIM connection</a> : null}
-                  {props.viewer.orgName ? <a href="/organization/apps">Connected apps</a> : null}
+                  {props.viewer.orgName ? (
+                    <a href="/organization/sso" title="Single sign-on">
+                      SSO
+                    </a>
+                  ) : null}
+                  {props.viewer.orgName ? (
+                    <a href="/organization/apps" title="Connected apps">
+                      Apps
+                    </a>
+                  ) : null}
                   <a href="/account">Account</a>
                   <form method="post" action="/logout" class="inline">
                     <input type="hidden" name={CSRF_FIELD} value={props.csrf ?? ""} />

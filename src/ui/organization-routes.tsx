@@ -7,16 +7,22 @@ import { isEmail } from "../account/sign-in";
 import { organizationInvitations } from "../org/invitations";
 import { browseGroups, browseMembers, browseUsers } from "../monitor/directory";
 import { listEvents, readEventQuery } from "../monitor/events";
+import { listSignIns, readSignInQuery } from "../monitor/sign-ins";
 import { provisioningSummary } from "../monitor/summary";
 import { connectedApps, readSecretDays, scimClients } from "../org/oauth-views";
 import { listScimTokens, readTokenRequest } from "../org/scim-tokens";
 import { organizationView } from "../org/view";
+import { readIdentityProvider } from "../sso/identity-provider";
+import { loadMetadata, readMetadata } from "../sso/load-metadata";
+import { refreshIdentityProvider } from "../sso/refresh";
+import { serviceProviderOf } from "../sso/service-provider";
 import { orgWriter } from "../writer/address";
 import { csrfToken } from "./csrf";
 import { formFields as fields } from "./forms";
 import { GroupPage, GroupsPage, LogPage, SummaryPage, UsersPage } from "./monitor-pages";
 import { ConnectedAppsPage, ScimConnectionPage } from "./oauth-admin-pages";
 import { OrganizationPage, TokensPage } from "./pages";
+import { SignInsPage, SsoPage } from "./sso-pages";
 import { actorOf, adminOnly, canWrite, signedIn, viewerOf } from "./page-guards";
 
 type AdminCtx = Context<AdminEnv>;
@@ -194,4 +200,76 @@ organizationPages.get("/groups/:id", async (c) => {
   const page = await browseMembers(c.env.DB, c.var.admin.orgId, c.req.param("id"), c.req.query("after"));
   if (!page) return c.html(<GroupsPage viewer={viewerOf(c)} csrf={csrfToken(c)} page={await browseGroups(c.env.DB, c.var.admin.orgId)} />, 404);
   return c.html(<GroupPage viewer={viewerOf(c)} csrf={csrfToken(c)} page={page} />);
+});
+
+const METADATA_URL_MAX = 2048;
+const METADATA_XML_MAX = 256 * 1024;
+
+async function ssoPage(c: AdminCtx, extra: { error?: string; notice?: string; metadataUrl?: string } = {}, status: 200 | 400 | 404 | 409 | 422 = 200) {
+  const orgId = c.var.admin.orgId;
+  return c.html(
+    <SsoPage
+      viewer={viewerOf(c)}
+      csrf={csrfToken(c)}
+      sp={serviceProviderOf(new URL(c.req.url).origin, orgId)}
+      idp={await readIdentityProvider(drizzle(c.env.DB), orgId)}
+      canWrite={canWrite(c)}
+      {...extra}
+    />,
+    status,
+  );
+}
+
+organizationPages.get("/sso", (c) => ssoPage(c));
+// The metadata URL (fetched now, then daily) or the pasted XML: the same as PUT /api/organization/identity-provider.
+organizationPages.post("/sso", async (c) => {
+  const form = await fields(c);
+  const url = (form.metadataUrl ?? "").trim();
+  const xml = (form.metadataXml ?? "").trim();
+  if ((url === "") === (xml === "")) return ssoPage(c, { error: "Enter the App Federation Metadata Url, or paste the Federation Metadata XML." }, 400);
+  if (url.length > METADATA_URL_MAX) return ssoPage(c, { error: `The metadata URL is longer than ${METADATA_URL_MAX} characters.` }, 400);
+  if (xml.length > METADATA_XML_MAX) return ssoPage(c, { error: "The metadata XML is larger than 256 KB." }, 400);
+  const loaded = url !== "" ? await loadMetadata(url, (...args) => fetch(...args)) : readMetadata(xml);
+  if (!loaded.ok) return ssoPage(c, { error: `The identity provider could not be configured: ${loaded.reason}.`, metadataUrl: url }, 422);
+  const orgId = c.var.admin.orgId;
+  await orgWriter(c.env, orgId).configureIdentityProvider(orgId, { metadata: loaded.metadata, xml: loaded.xml, url: url || null }, actorOf(c), Date.now());
+  return c.redirect("/organization/sso", 303);
+});
+organizationPages.post("/sso/settings", async (c) => {
+  const form = await fields(c);
+  // Every setting is a checkbox of the form: an unchecked one is absent, and off.
+  const change = {
+    enabled: form.enabled === "true",
+    allowIdpInitiated: form.allowIdpInitiated === "true",
+    jit: form.jit === "true",
+    allowSha1: form.allowSha1 === "true",
+  };
+  const orgId = c.var.admin.orgId;
+  const changed = await orgWriter(c.env, orgId).changeIdentityProviderSettings(orgId, change, actorOf(c), Date.now());
+  return changed ? c.redirect("/organization/sso", 303) : ssoPage(c, { error: "No identity provider is connected." }, 404);
+});
+organizationPages.post("/sso/refresh", async (c) => {
+  const orgId = c.var.admin.orgId;
+  const idp = await readIdentityProvider(drizzle(c.env.DB), orgId);
+  if (!idp) return ssoPage(c, { error: "No identity provider is connected." }, 404);
+  if (!idp.metadataUrl) return ssoPage(c, { error: "The metadata was pasted as XML: there is no URL to fetch. Paste it again to change it." }, 409);
+  const row = await refreshIdentityProvider(c.env, orgId, idp.metadataUrl, (...args) => fetch(...args), actorOf(c), new Date());
+  if (!row) return ssoPage(c, { error: "The metadata URL changed while it was fetched; the new one is shown." }, 409);
+  if (row.lastError) return ssoPage(c, { error: `The metadata could not be fetched: ${row.lastError}. The last good metadata stays in use.` });
+  return ssoPage(c, { notice: "The metadata was fetched now." });
+});
+organizationPages.post("/sso/remove", async (c) => {
+  const orgId = c.var.admin.orgId;
+  await orgWriter(c.env, orgId).removeIdentityProvider(orgId, actorOf(c), Date.now());
+  return c.redirect("/organization/sso", 303);
+});
+
+organizationPages.get("/sign-ins", async (c) => {
+  const query = readSignInQuery({ ...c.req.query(), limit: "100" });
+  const filter = query.ok ? query.filter : {};
+  const page = await listSignIns(c.env.DB, c.var.admin.orgId, filter, 100, query.ok ? query.cursor : undefined);
+  return c.html(
+    <SignInsPage viewer={viewerOf(c)} csrf={csrfToken(c)} filter={filter} page={page} error={query.ok ? undefined : query.message} />,
+    query.ok ? 200 : 400,
+  );
 });

@@ -76,7 +76,7 @@ describe("Organization Center in a browser", () => {
     await tokens.goto(`${dev.base}/organization/tokens`);
     const brand = await tokens.locator("header .brand").boundingBox();
     const nav = await tokens.locator("header nav").boundingBox();
-    expect(await tokens.locator("header nav > *").count()).toBe(10);
+    expect(await tokens.locator("header nav > *").count()).toBe(12);
     expect(nav!.y).toBe(brand!.y);
     const created = tokens.locator("time[datetime]").first();
     const newYork = new Intl.DateTimeFormat("en-US", {

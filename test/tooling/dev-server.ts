@@ -12,6 +12,9 @@ export interface DevServer {
   base: string;
   dnsBase: string;
   dnsPort: number;
+  /** The dev SAML identity provider's port (DEV_IDP_PORT) and origin, under localhost: another site than the app's 127.0.0.1. */
+  idpPort: number;
+  idpBase: string;
   output: () => string;
   start(): Promise<string>;
   stop(): Promise<void>;
@@ -27,6 +30,8 @@ export function devServer(): DevServer {
   symlinkSync(path.join(projectRoot, "node_modules"), path.join(checkout, "node_modules"), "dir");
   const port = 18000 + Math.floor(Math.random() * 1000);
   const dnsPort = port + 1000;
+  // Clear of the ports above and of `npm run bench`'s (19000 to 20499).
+  const idpPort = port + 3000;
   let running: ChildProcess | undefined;
   let output = "";
 
@@ -35,7 +40,7 @@ export function devServer(): DevServer {
       output = "";
       const child = spawn(process.execPath, ["scripts/dev.mjs", "--ip", "127.0.0.1"], {
         cwd: checkout,
-        env: { ...process.env, PORT: String(port), DNS_STUB_PORT: String(dnsPort) },
+        env: { ...process.env, PORT: String(port), DNS_STUB_PORT: String(dnsPort), DEV_IDP_PORT: String(idpPort) },
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
       });
@@ -67,6 +72,8 @@ export function devServer(): DevServer {
     base: `http://127.0.0.1:${port}`,
     dnsBase: `http://127.0.0.1:${dnsPort}`,
     dnsPort,
+    idpPort,
+    idpBase: `http://localhost:${idpPort}`,
     output: () => output,
     start,
     stop,
