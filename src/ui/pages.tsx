@@ -31,6 +31,12 @@ export function SignInPage(props: { csrf: string; error?: string; email?: string
         </Form>
         <p class="muted">
           New here? <a href="/signup">Create an account</a>
+          {password ? null : (
+            <>
+              {" "}
+              · <a href="/login?step=password">Sign in with a password</a>
+            </>
+          )}
         </p>
       </div>
     </Layout>

@@ -22,7 +22,12 @@ publicPages.get("/assets/app.js", (c) => c.body(SCRIPT, 200, { "content-type": "
 publicPages.get("/", (c) => c.redirect(sessionCookie(c) ? "/dashboard" : "/login", 303));
 
 // `service` names where to go after signing in: a path of this service only.
-publicPages.get("/login", (c) => c.html(<SignInPage csrf={csrfToken(c)} step="identify" service={safeRelayPath(c.req.query("service"))} />));
+// `step=password` skips single sign-on: an admin whose identity provider is misconfigured is never locked out.
+publicPages.get("/login", (c) =>
+  c.html(
+    <SignInPage csrf={csrfToken(c)} step={c.req.query("step") === "password" ? "password" : "identify"} service={safeRelayPath(c.req.query("service"))} />,
+  ),
+);
 publicPages.post("/login/identify", async (c) => {
   const form = await fields(c);
   const email = (form.email ?? "").trim();

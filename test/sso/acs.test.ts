@@ -306,3 +306,15 @@ describe("Entra's Authorize button through single sign-on", () => {
     expect(await stop.text()).toContain("admin role");
   });
 });
+
+describe("the password step stays reachable", () => {
+  it("lets an admin of an SSO domain sign in with a password when the identity provider is out of reach", async () => {
+    const org = await ssoOrganization();
+    const b = browser();
+    const page = await (await b.get("/login?step=password")).text();
+    expect(page).toContain('name="password"');
+    const signedIn = await b.post("/login", { email: org.admin.email, password: org.admin.password }, b.csrfOf(page));
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get("location")).toBe("/dashboard");
+  });
+});
