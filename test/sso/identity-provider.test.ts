@@ -108,6 +108,22 @@ describe("the identity provider API", () => {
   });
 });
 
+describe("fetching metadata", () => {
+  it("gives up on a server that never answers, and follows redirects only to https", async () => {
+    const { fakeWorld } = await import("../support/outside");
+    const { loadMetadata } = await import("../../src/sso/load-metadata");
+    const world = fakeWorld();
+    world.on("slow.test", () => new Promise<Response>(() => undefined));
+    world.on("moved.test", () => new Response(null, { status: 302, headers: { location: "http://plain.test/metadata" } }));
+    expect(await loadMetadata("https://slow.test/metadata", world.fetch, 25)).toEqual({ ok: false, reason: expect.stringContaining("no answer within") });
+    expect(await loadMetadata("https://moved.test/metadata", world.fetch)).toEqual({
+      ok: false,
+      reason: expect.stringContaining("redirects where it may not be followed"),
+    });
+    expect(world.calls).not.toContain("http://plain.test/metadata");
+  });
+});
+
 describe("metadata refresh", () => {
   it("picks up a new certificate before a rollover, and keeps the last good copy when the URL fails", async () => {
     const admin = await verifiedAdmin();
