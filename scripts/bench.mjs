@@ -1,5 +1,6 @@
-// `npm run bench [-- --url http://localhost:8787] [-- --quick]`
-// Starts the app as `npm run dev` does (in a throwaway data folder) or attaches to a running one,
+// `npm run bench [-- --url http://localhost:8787 [--dns http://127.0.0.1:8053]] [-- --quick]`
+// Starts the app as `npm run dev` does (in a throwaway data folder) or attaches to a running one
+// (whose DNS stub `--dns` names, for the admin's domain verification),
 // seeds what it needs through the public APIs, runs each scenario with a small closed-loop load
 // client, prints progress, and writes bench/results.md and bench/results.json.
 import { spawn } from "node:child_process";
@@ -7,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createSigningIdentity, metadataXml, responseXml, sign, toBase64 } from "./dev-idp/idp.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -18,10 +20,13 @@ const QUICK = args.includes("--quick");
 const SECONDS = QUICK ? 2 : 6;
 const SIZES = QUICK ? [1000, 3000] : [1000, 10_000, 50_000];
 const SYNC = QUICK ? { users: 500, groups: 5, members: 100 } : { users: 5000, groups: 50, members: 200 };
+// Signed responses made before the ACS scenario starts: more than it can use in SECONDS.
+const SSO_RESPONSES = QUICK ? 500 : 1500;
 
 // ---------------------------------------------------------------- the app
 let base = option("--url");
 let operatorToken = process.env.OPERATOR_TOKEN;
+let dnsBase = option("--dns") ?? `http://127.0.0.1:${process.env.DNS_STUB_PORT ?? 8053}`;
 let devProcess;
 let dataDir;
 
@@ -38,7 +43,7 @@ async function startApp() {
   writeFileSync(config, readFileSync(config, "utf8").replace(/simple = \{ limit = \d+, period = 10 \}/, "simple = { limit = 10000000, period = 10 }"));
   devProcess = spawn(process.execPath, ["scripts/dev.mjs", "--ip", "127.0.0.1"], {
     cwd: dataDir,
-    env: { ...process.env, PORT: port, DNS_STUB_PORT: String(Number(port) + 500) },
+    env: { ...process.env, PORT: port, DNS_STUB_PORT: String(Number(port) + 500), DEV_IDP_PORT: String(Number(port) + 1000) },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -57,6 +62,7 @@ async function startApp() {
     devProcess.on("exit", (code) => reject(new Error(`the app exited (${code}):\n${output}`)));
   });
   base = `http://127.0.0.1:${port}`;
+  dnsBase = `http://127.0.0.1:${Number(port) + 500}`;
 }
 
 function stopApp() {
@@ -167,6 +173,75 @@ async function addMembers(org, groupId, ids, chunk = 100) {
   }
 }
 
+/** A JSON API call (a session's Bearer token when given); throws on an answer outside 2xx. */
+async function api(method, route, token, body) {
+  const response = await fetch(`${base}${route}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}: ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/**
+ * An organization with single sign-on, made as a customer makes it: an account verifies its domain
+ * (a TXT record at the DNS stub) and so becomes the admin, provisions one user through SCIM with a
+ * token it issued, pastes an Entra-like identity provider's metadata and turns single sign-on on.
+ */
+async function ssoOrganization() {
+  const domain = `sso${Date.now().toString(36)}.example`;
+  const email = `admin@${domain}`;
+  const password = "bench admin password";
+  await api("POST", "/api/accounts", undefined, { email, password });
+  const { token } = await api("POST", "/api/sessions", undefined, { email, password });
+  const claim = await api("POST", "/api/domains", token, {});
+  const published = await fetch(`${dnsBase}/records`, { method: "POST", body: JSON.stringify({ name: domain, value: claim.txtRecord.value }) });
+  if (!published.ok) throw new Error(`the DNS stub at ${dnsBase} answered ${published.status}: ${await published.text()}`);
+  await published.text();
+  const verified = await api("POST", `/api/domains/${domain}/verify`, token);
+  if (verified.status !== "verified") throw new Error(`${domain} is ${verified.status} (${verified.lastError}); is the app's DNS stub at ${dnsBase}?`);
+  const me = await api("GET", "/api/me", token);
+  const scim = await api("POST", "/api/organization/scim-tokens", token, { description: "bench" });
+  const userName = `bench@${domain}`;
+  const user = await request("POST", "/scim/v2/Users", scim.token, {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+    userName,
+    active: true,
+    emails: [{ value: userName, type: "work", primary: true }],
+  });
+  if (user.status !== 201) throw new Error(`user not provisioned: ${user.status} ${JSON.stringify(user.body)}`);
+  const identity = await createSigningIdentity();
+  const tenant = crypto.randomUUID();
+  const entityId = `https://sts.windows.net/${tenant}/`;
+  const ssoUrl = `https://login.microsoftonline.com/${tenant}/saml2`;
+  const idp = await api("PUT", "/api/organization/identity-provider", token, { metadataXml: metadataXml({ entityId, ssoUrl, certs: [identity.certPem] }) });
+  await api("PATCH", "/api/organization/identity-provider", token, { enabled: true });
+  // The ACS and audience the service provider expects, built from the origin of the request above: `base`.
+  return { id: me.organization.id, userName, identity, entityId, sp: idp.serviceProvider };
+}
+
+/** IdP-initiated responses (no InResponseTo), each with a fresh assertion ID, as HTTP-POST binding form bodies. */
+async function signedResponses(sso, count) {
+  const bodies = [];
+  for (let i = 0; i < count; i++) {
+    const xml = responseXml({
+      issuer: sso.entityId,
+      acsUrl: sso.sp.acsUrl,
+      audience: sso.sp.entityId,
+      nameId: sso.userName,
+      attributes: { "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress": sso.userName },
+    });
+    bodies.push(new URLSearchParams({ SAMLResponse: toBase64(sign(xml, sso.identity)) }).toString());
+    // Signing is synchronous: let the event loop see the keep-alive sockets wrangler closes meanwhile,
+    // so the pool drops them instead of sending a POST into one.
+    if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return bodies;
+}
+
 // ---------------------------------------------------------------- scenarios
 const rows = [];
 const log = (text) => process.stdout.write(`${text}\n`);
@@ -270,6 +345,42 @@ async function main() {
         ),
     }),
   );
+
+  // Single sign-on: Entra's browser posts a signed response to the ACS. Every response is signed before
+  // the first is posted, so the load client measures the app, not our signing.
+  log(`Single sign-on: an organization with an identity provider, ${SSO_RESPONSES} signed responses...`);
+  const sso = await ssoOrganization();
+  const responses = await signedResponses(sso, SSO_RESPONSES);
+  let firstAcsError;
+  const acs = record(
+    "SSO ACS: POST with a valid signed response (fresh assertion ID each)",
+    await load({
+      connections: 16,
+      until: (i, elapsed) => i >= responses.length || elapsed >= SECONDS * 1000,
+      next: async (n) => {
+        try {
+          const r = await fetch(sso.sp.acsUrl, {
+            method: "POST",
+            redirect: "manual",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: responses[n],
+          });
+          const text = await r.text();
+          if (r.status === 303) return true;
+          firstAcsError ??= `${r.status} ${text
+            .replace(/<(style|script)[\s\S]*?<\/\1>|<[^>]*>/g, " ")
+            .replace(/\s+/g, " ")
+            .trim()
+            .slice(0, 300)}`;
+          return false;
+        } catch (e) {
+          firstAcsError ??= String(e?.cause ?? e);
+          throw e;
+        }
+      },
+    }),
+  );
+  if (firstAcsError) log(`    first error: ${firstAcsError}`);
 
   // Entra's initial sync: lookup by filter then create, groups created empty then filled in chunks.
   log(`Initial sync: ${SYNC.users} users, ${SYNC.groups} groups of ${SYNC.members} members...`);
@@ -446,6 +557,8 @@ async function main() {
       measured: `${(together.rps / alone.rps).toFixed(2)}x`,
       met: together.rps / alone.rps >= 1.5,
     },
+    { target: "SSO ACS: 0 errors", measured: `${acs.errors} errors`, met: acs.errors === 0 },
+    { target: "SSO ACS throughput at least 0.15x baseline", measured: `${(acs.rps / baseline.rps).toFixed(2)}x`, met: acs.rps / baseline.rps >= 0.15 },
   ];
   log("\nTargets:");
   for (const t of targets) log(`  ${t.met ? "met   " : "MISSED"} ${t.target}: ${t.measured}`);

@@ -16,7 +16,7 @@ import {
 } from "../sso/identity-provider";
 import type { LoadedMetadata } from "../sso/load-metadata";
 import type { IdpMetadata } from "../sso/metadata";
-import { completeSignIn, type SignInAttempt, signInEntry, type SignInMethod, type SignInReason } from "../sso/sign-in";
+import { completeSignIn, type SignInAttempt, signInEntry, type SignInMethod, type SignInPolicy, type SignInReason } from "../sso/sign-in";
 import { ClaimsWriter } from "./claims-writer";
 
 export class OrgWriter extends ClaimsWriter {
@@ -154,8 +154,8 @@ export class OrgWriter extends ClaimsWriter {
   }
 
   /** Decides a single sign-on with a validated assertion: request binding, replay, user, session and log in one step. */
-  completeSignIn(orgId: string, attempt: SignInAttempt, now: number) {
-    return this.serialize(() => completeSignIn(this.context(orgId), attempt, new Date(now)));
+  completeSignIn(orgId: string, policy: SignInPolicy, attempt: SignInAttempt, now: number) {
+    return this.serialize(() => completeSignIn(this.context(orgId), policy, attempt, new Date(now)));
   }
 
   /** Logs a sign-in the Worker refused before the writer (a response that did not validate). */

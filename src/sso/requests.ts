@@ -43,23 +43,21 @@ export async function rememberRequest(
   });
 }
 
-/** Uses up the pending request an InResponseTo names, in one statement: only this browser's, live and unused. Its RelayState, or null. */
-export async function consumeRequest(db: DrizzleD1Database, orgId: string, id: string, browserHash: string | null, now: Date) {
-  if (!browserHash) return null;
+/** The statement that uses up the pending request an InResponseTo names: only this browser's, live and unused; it returns its RelayState. */
+export function consumeRequest(db: DrizzleD1Database, orgId: string, id: string, browserHash: string | null, now: Date) {
   const at = now.toISOString();
-  const row = await db
+  return db
     .update(samlRequests)
     .set({ usedAt: at })
     .where(
       and(
         eq(samlRequests.id, id),
         eq(samlRequests.orgId, orgId),
-        eq(samlRequests.browserHash, browserHash),
+        // A browser without the nonce matches no row.
+        eq(samlRequests.browserHash, browserHash ?? ""),
         isNull(samlRequests.usedAt),
         gt(samlRequests.expiresAt, at),
       ),
     )
-    .returning({ relayState: samlRequests.relayState })
-    .get();
-  return row ?? null;
+    .returning({ relayState: samlRequests.relayState });
 }

@@ -2,13 +2,12 @@
  * The decision on a validated SAML assertion, made in the organization's writer so that one
  * organization's sign-ins, replays and just-in-time creations are decided one at a time.
  */
-import { and, eq, inArray, or } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { newUserSession } from "../account/user-sessions";
 import { accounts, orgAdmins, samlAssertions, signIns, users, userSessions, type UserRow } from "../db/schema";
 import { carryOut } from "../scim/writes/commit";
 import type { WriteContext } from "../scim/writes/context";
-import { readIdentityProvider } from "./identity-provider";
 import { safeRelayPath } from "./relay";
 import { consumeRequest } from "./requests";
 import type { Accepted, Reason } from "./response";
@@ -65,15 +64,30 @@ export function signInEntry(
   });
 }
 
-/** The organization's user the assertion names: by userName, then work e-mail; the NameID before the e-mail claim. */
-async function findUser(db: DrizzleD1Database, orgId: string, keys: string[]): Promise<UserRow | undefined> {
-  const found = await db
-    .select()
+/**
+ * The organization's users the assertion may name (by userName or work e-mail), each with the account
+ * of the same e-mail that administers this organization, if any: one query.
+ */
+function candidatesQuery(db: DrizzleD1Database, orgId: string, keys: string[]) {
+  const list = sql.join(
+    keys.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  const adminId = sql<
+    string | null
+  >`(SELECT ${accounts.id} FROM ${accounts} JOIN ${orgAdmins} ON ${orgAdmins.accountId} = ${accounts.id} AND ${orgAdmins.orgId} = ${orgId}
+    WHERE ${accounts.emailKey} IN (${users.userNameKey}, coalesce(${users.workEmailKey}, ''), ${list}) LIMIT 1)`;
+  return db
+    .select({ user: users, adminId })
     .from(users)
     .where(and(eq(users.orgId, orgId), or(inArray(users.userNameKey, keys), inArray(users.workEmailKey, keys))))
     .limit(8);
+}
+
+/** The best match: the NameID before the e-mail claim, the userName before the work e-mail. */
+function bestMatch<T extends { user: UserRow }>(found: T[], keys: string[]): T | undefined {
   for (const key of keys) {
-    const match = found.find((u) => u.userNameKey === key) ?? found.find((u) => u.workEmailKey === key);
+    const match = found.find((f) => f.user.userNameKey === key) ?? found.find((f) => f.user.workEmailKey === key);
     if (match) return match;
   }
   return undefined;
@@ -97,8 +111,17 @@ async function createJustInTime(ctx: WriteContext, attempt: SignInAttempt, email
   return created.ok && created.user ? created.user : created.ok ? "the user could not be created" : created.error.detail;
 }
 
-/** Decides a sign-in, records it (accepted or refused, with the reason) and, when accepted, opens the session. */
-export async function completeSignIn(ctx: WriteContext, attempt: SignInAttempt, now: Date): Promise<SignInOutcome> {
+/** The identity provider's settings the route read with its certificates (changes to them go through this writer too). */
+export interface SignInPolicy {
+  allowIdpInitiated: boolean;
+  jit: boolean;
+}
+
+/**
+ * Decides a sign-in, records it (accepted or refused, with the reason) and, when accepted, opens the
+ * session: two D1 round trips, since an organization's sign-ins are decided one at a time.
+ */
+export async function completeSignIn(ctx: WriteContext, policy: SignInPolicy, attempt: SignInAttempt, now: Date): Promise<SignInOutcome> {
   const { db, orgId } = ctx;
   const method: SignInMethod = attempt.inResponseTo ? "sp" : "idp";
   const log = { userName: attempt.nameId, method, assertionId: attempt.assertionId };
@@ -106,46 +129,43 @@ export async function completeSignIn(ctx: WriteContext, attempt: SignInAttempt, 
     await signInEntry(db, orgId, { ...log, userId, outcome: "refused", reason, detail }, now);
     return { ok: false, reason, detail };
   };
+  const email = claim(attempt.attributes, `${CLAIM}emailaddress`)?.toLowerCase();
+  const keys = [...new Set([attempt.nameId.toLowerCase(), ...(email ? [email] : [])])];
 
-  const idp = await readIdentityProvider(db, orgId);
-  if (!idp?.enabled) return refuse("sso_disabled", "single sign-on is turned off for this organization");
-  // Spent before anything else is judged: a refused assertion cannot be replayed after a reactivation.
-  const first = await db
+  // One batch: spend the assertion ID (before anything is judged, so a refused assertion cannot be replayed
+  // after a reactivation), use up this browser's pending request, and find the user.
+  const spend = db
     .insert(samlAssertions)
     .values({ orgId, assertionId: attempt.assertionId, expiresAt: new Date(attempt.replayableUntil).toISOString() })
     .onConflictDoNothing()
     .returning({ id: samlAssertions.assertionId });
-  if (first.length === 0) return refuse("replayed", "this assertion was used before");
+  const lookup = candidatesQuery(db, orgId, keys);
+  const consume = attempt.inResponseTo ? consumeRequest(db, orgId, attempt.inResponseTo, attempt.browserHash, now) : undefined;
+  const [spent, found, pending] = consume ? await db.batch([spend, lookup, consume]) : [...(await db.batch([spend, lookup])), undefined];
+  if (spent.length === 0) return refuse("replayed", "this assertion was used before");
 
   let relayPath: string | undefined;
   if (attempt.inResponseTo) {
     // The stored RelayState, never the posted one: the browser that asked decides where it lands.
-    const pending = await consumeRequest(db, orgId, attempt.inResponseTo, attempt.browserHash, now);
-    if (!pending) return refuse("unknown_request", "the response answers no pending sign-in of this browser (another browser's, expired or used)");
-    relayPath = safeRelayPath(pending.relayState);
+    if (!pending?.[0]) return refuse("unknown_request", "the response answers no pending sign-in of this browser (another browser's, expired or used)");
+    relayPath = safeRelayPath(pending[0].relayState);
   } else {
-    if (!idp.allowIdpInitiated) return refuse("idp_initiated_off", "sign-in started at the identity provider is turned off for this organization");
+    if (!policy.allowIdpInitiated) return refuse("idp_initiated_off", "sign-in started at the identity provider is turned off for this organization");
     relayPath = safeRelayPath(attempt.postedRelayState);
   }
-  const email = claim(attempt.attributes, `${CLAIM}emailaddress`)?.toLowerCase();
-  const keys = [...new Set([attempt.nameId.toLowerCase(), ...(email ? [email] : [])])];
-  let user = await findUser(db, orgId, keys);
-  if (!user) {
-    if (!idp.jit) return refuse("not_provisioned", "no user with this name was provisioned into this organization");
+
+  let match = bestMatch(found, keys);
+  if (!match) {
+    if (!policy.jit) return refuse("not_provisioned", "no user with this name was provisioned into this organization");
     const created = await createJustInTime(ctx, attempt, email);
     if (typeof created === "string") return refuse("jit_refused", created);
-    user = created;
+    match = bestMatch(await candidatesQuery(db, orgId, [created.userNameKey]), [created.userNameKey]);
+    if (!match) return refuse("jit_refused", "the user was created but could not be read back");
   }
+  const { user, adminId } = match;
   if (!user.active) return refuse("deactivated", "provisioning made this user inactive", user.id);
 
-  const adminKeys = [...new Set([...keys, user.userNameKey, ...(user.workEmailKey ? [user.workEmailKey] : [])])];
-  const admin = await db
-    .select({ id: accounts.id })
-    .from(accounts)
-    .innerJoin(orgAdmins, and(eq(orgAdmins.accountId, accounts.id), eq(orgAdmins.orgId, orgId)))
-    .where(inArray(accounts.emailKey, adminKeys))
-    .get();
-  const session = await newUserSession({ orgId, userId: user.id, accountId: admin?.id ?? null, method, userAgent: attempt.userAgent }, now);
+  const session = await newUserSession({ orgId, userId: user.id, accountId: adminId, method, userAgent: attempt.userAgent }, now);
   await db.batch([db.insert(userSessions).values(session.row), signInEntry(db, orgId, { ...log, userId: user.id, outcome: "accepted" }, now)]);
-  return { ok: true, token: session.token, relayPath: relayPath ?? (admin ? "/dashboard" : "/me") };
+  return { ok: true, token: session.token, relayPath: relayPath ?? (adminId ? "/dashboard" : "/me") };
 }

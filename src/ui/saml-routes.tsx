@@ -33,6 +33,14 @@ export const samlRoutes = new Hono<AccountEnv>()
     const form = await formFields(c);
     if (!form.SAMLResponse) return c.html(<RefusedSignInPage message="The request carries no SAMLResponse." />, 400);
     const writer = orgWriter(c.env, orgId);
+    if (!idp.enabled) {
+      await writer.recordRefusedSignIn(
+        orgId,
+        { userName: null, reason: "sso_disabled", detail: "single sign-on is turned off for this organization", method: "idp" },
+        Date.now(),
+      );
+      return c.html(<RefusedSignInPage message={refusalText("sso_disabled")} />, 403);
+    }
     const sp = serviceProviderOf(new URL(c.req.url).origin, orgId);
     const verdict = await validateResponse(form.SAMLResponse, sp, {
       entityId: idp.entityId,
@@ -51,6 +59,7 @@ export const samlRoutes = new Hono<AccountEnv>()
     const { ok: _, ...accepted } = verdict;
     const outcome = await writer.completeSignIn(
       orgId,
+      { allowIdpInitiated: idp.allowIdpInitiated, jit: idp.jit },
       { ...accepted, browserHash: await browserHashOf(c), postedRelayState: form.RelayState, userAgent: c.req.header("user-agent"), startedAt },
       Date.now(),
     );

@@ -62,8 +62,8 @@ export function SsoPage(props: {
           <Copyable label="Sign on URL" value={sp.signOnUrl} />
         </div>
         <p class="muted">
-          Leave Relay State and Logout Url empty. Under Attributes & Claims, the Unique User Identifier (Name ID) must be the user name provisioning sends
-          (user.userprincipalname by default). This service's SAML metadata, for tools that read it:
+          Leave Relay State and Logout Url empty. Under Attributes & Claims, map the Unique User Identifier (Name ID) to user.mail: a member is found by the
+          user name or the work e-mail that provisioning sent. This service's SAML metadata, for tools that read it:
         </p>
         <div class="record wide">
           <Copyable label="Service provider metadata URL" value={sp.metadataUrl} />
