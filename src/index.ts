@@ -5,6 +5,7 @@ import { pruneEvents } from "./monitor/retention";
 import { configProblem } from "./shared/config";
 import { liveCheckDeps } from "./org/domains";
 import { canonicalScimUrl } from "./scim/routes";
+import { refreshDueIssuers } from "./oauth/issuer-keys";
 import { refreshDueIdentityProviders } from "./sso/refresh";
 import { sweepDomains } from "./verify/sweep";
 import { signingKeyWriter } from "./writer/address";
@@ -33,6 +34,7 @@ export default {
       prunedEvents: () => pruneEvents(env, now),
       prunedCredentials: () => pruneCredentials(env, now),
       identityProviders: () => refreshDueIdentityProviders(env, (...args) => fetch(...args), now),
+      issuerKeys: () => refreshDueIssuers(env, (...args) => fetch(...args), now),
     };
     const report: Record<string, unknown> = {};
     for (const [name, duty] of Object.entries(duties)) {

@@ -1,7 +1,7 @@
 /** The cron's pruning of spent credentials and sign-in records, a bounded batch per table per run. */
 import { sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect, type SQLiteTable } from "drizzle-orm/sqlite-core";
-import { invitations, loginFailures, oauthCodes, refreshTokens, samlAssertions, samlRequests, sessions, userSessions } from "./schema";
+import { clientAssertions, invitations, loginFailures, oauthCodes, refreshTokens, samlAssertions, samlRequests, sessions, userSessions } from "./schema";
 
 const DAY = 86400_000;
 // Rows per table per run; the cron runs every five minutes, so a backlog drains within hours.
@@ -27,6 +27,7 @@ export type PruneReport = {
   userSessions: number;
   samlRequests: number;
   samlAssertions: number;
+  clientAssertions: number;
 };
 
 const dialect = new SQLiteAsyncDialect();
@@ -60,6 +61,7 @@ export function pruneQueries(now: Date, batch = PRUNE_BATCH): { prunes: keyof Pr
     { prunes: "samlRequests" as const, ...deleteSome(samlRequests, sql`${samlRequests.expiresAt} < ${before(SAML_REQUEST_KEEP_DAYS)}`, batch) },
     // An assertion ID is kept until the assertion itself could no longer be accepted: then a replay fails on its times.
     { prunes: "samlAssertions" as const, ...deleteSome(samlAssertions, sql`${samlAssertions.expiresAt} < ${at}`, batch) },
+    { prunes: "clientAssertions" as const, ...deleteSome(clientAssertions, sql`${clientAssertions.expiresAt} < ${at}`, batch) },
   ];
 }
 

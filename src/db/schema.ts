@@ -306,7 +306,8 @@ export const oauthClients = sqliteTable(
   "oauth_clients",
   {
     id: text("id").primaryKey(),
-    kind: text("kind", { enum: ["platform", "organization"] }).notNull(),
+    // "federated": the client of a federated credential, which has no secret (tokens come from client assertions).
+    kind: text("kind", { enum: ["platform", "organization", "federated"] }).notNull(),
     // Set for organization clients only.
     orgId: text("org_id").references(() => organizations.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
@@ -520,3 +521,57 @@ export const userSessions = sqliteTable(
 export type IdentityProviderRow = typeof identityProviders.$inferSelect;
 export type UserSessionRow = typeof userSessions.$inferSelect;
 export type SignInRow = typeof signIns.$inferSelect;
+
+/**
+ * Workload identity federation: an organization trusts tokens an outside issuer (Entra's tenant) signs
+ * for one subject and audience. Its grant carries the tokens it yields; deleting the credential revokes it.
+ */
+export const federatedCredentials = sqliteTable(
+  "federated_credentials",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    audience: text("audience").notNull(),
+    grantId: text("grant_id")
+      .notNull()
+      .references(() => oauthGrants.id, { onDelete: "cascade" }),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  // One organization per issuer + subject + audience, so an assertion names exactly one credential.
+  (t) => [uniqueIndex("federated_credentials_match").on(t.issuer, t.subject, t.audience), index("federated_credentials_org").on(t.orgId)],
+);
+
+/** An issuer's signing keys (its JWKS) as last fetched through its OpenID discovery document; kept when a refresh fails. */
+export const issuerKeys = sqliteTable(
+  "issuer_keys",
+  {
+    issuer: text("issuer").primaryKey(),
+    jwksUri: text("jwks_uri"),
+    keys: text("keys", { mode: "json" }).$type<Record<string, unknown>[]>(),
+    fetchedAt: text("fetched_at"),
+    // The last fetch of any kind, successful or not: an unknown kid forces one at most once a minute.
+    triedAt: text("tried_at").notNull(),
+    lastError: text("last_error"),
+    nextRefreshAt: text("next_refresh_at").notNull(),
+  },
+  (t) => [index("issuer_keys_due").on(t.nextRefreshAt)],
+);
+
+/** Client assertions already used (their jti, or Entra's uti), per issuer, until they expire: the primary key refuses a replay. */
+export const clientAssertions = sqliteTable(
+  "client_assertions",
+  {
+    issuer: text("issuer").notNull(),
+    jti: text("jti").notNull(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.issuer, t.jti] }), index("client_assertions_expires").on(t.expiresAt)],
+);
+
+export type FederatedCredentialRow = typeof federatedCredentials.$inferSelect;

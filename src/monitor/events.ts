@@ -15,6 +15,8 @@ export const OPERATIONS = [
   "update-members",
   "read",
   "query",
+  // A token request refused (a federated credential's client assertion): why Entra's Test Connection failed.
+  "authenticate",
 ] as const;
 export const MAX_PAGE = 200;
 

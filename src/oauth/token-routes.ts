@@ -8,6 +8,7 @@ import { sha256Hex } from "../shared/secrets";
 import { oauthCodes, oauthGrants, refreshTokens } from "../db/schema";
 import { orgWriter } from "../writer/address";
 import { issueAccessToken, issuerOf, looksLikeJwt, SCOPE, verifyAccessToken } from "./access-tokens";
+import { checkClientAssertion, JWT_BEARER } from "./client-assertion";
 import { authenticateClient } from "./clients";
 import { publicKeys } from "./keys";
 
@@ -55,10 +56,40 @@ async function orgOfGrantBy(env: Env, kind: "code" | "refresh", hash: string): P
   return (await db.select({ orgId: oauthGrants.orgId }).from(oauthGrants).where(eq(oauthGrants.id, grantId)).get())?.orgId;
 }
 
+/**
+ * Client credentials with a client assertion (RFC 7523): the access token of the federated credential
+ * the assertion matches. Every refusal is invalid_client, and is logged for the organizations concerned.
+ */
+async function federatedToken(c: Ctx, form: Record<string, string>): Promise<Response> {
+  const startedAt = Date.now();
+  if (form.client_assertion_type !== JWT_BEARER) return oauthError("invalid_request", `client_assertion_type must be ${JWT_BEARER}.`);
+  if (!form.client_assertion) return oauthError("invalid_request", "client_assertion is required.");
+  if (c.req.header("authorization") !== undefined || form.client_secret !== undefined) {
+    return oauthError("invalid_request", "Use one client authentication method, not two.");
+  }
+  if (form.grant_type !== "client_credentials")
+    return oauthError("unsupported_grant_type", "A client assertion is accepted with grant_type=client_credentials.");
+  if (form.scope !== undefined && form.scope !== SCOPE) return oauthError("invalid_scope", `The only scope is ${SCOPE}.`);
+  const check = await checkClientAssertion(c.env, form.client_assertion, form.client_id, (...args) => fetch(...args), new Date());
+  const refuse = async (reason: string, orgIds: string[], resourceId: string | null = null) => {
+    const request = { method: "POST", path: "/oauth/token", startedAt };
+    const failure = { operation: "authenticate", resourceType: null, resourceId, status: 401, detail: `Client assertion refused: ${reason}.` };
+    await Promise.all(orgIds.map((orgId) => orgWriter(c.env, orgId).recordFailure(orgId, request, failure)));
+    return oauthError("invalid_client", `The client assertion was refused: ${reason}.`, 401);
+  };
+  if (!check.ok) return refuse(check.reason, check.orgIds);
+  const { credential } = check;
+  const grant = await drizzle(c.env.DB).select().from(oauthGrants).where(eq(oauthGrants.id, credential.grantId)).get();
+  if (!grant || grant.revokedAt) return refuse("the federated credential was removed", [credential.orgId], credential.id);
+  await orgWriter(c.env, credential.orgId).touchGrant(grant.id);
+  return tokenResponse(c, credential.id, { org: credential.orgId, client_id: credential.id, gid: grant.id, scope: SCOPE });
+}
+
 export const oauthTokenRoutes = new Hono<AppEnv>()
   .post("/oauth/token", async (c) => {
     const form = await readForm(c);
     if (!form) return oauthError("invalid_request", "Send the parameters form-encoded (application/x-www-form-urlencoded), each once.");
+    if (form.client_assertion_type !== undefined || form.client_assertion !== undefined) return federatedToken(c, form);
     const auth = await authenticateClient(c.env, c.req.header("authorization"), form);
     if (!auth.ok) {
       return auth.error === "invalid_client"
@@ -128,7 +159,7 @@ export const oauthTokenRoutes = new Hono<AppEnv>()
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       response_types_supported: ["code"],
       grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
-      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "private_key_jwt"],
       revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
       code_challenge_methods_supported: ["S256"],
       scopes_supported: [SCOPE],

@@ -17,6 +17,7 @@ import {
 import type { LoadedMetadata } from "../sso/load-metadata";
 import type { IdpMetadata } from "../sso/metadata";
 import { completeSignIn, type SignInAttempt, signInEntry, type SignInMethod, type SignInPolicy, type SignInReason } from "../sso/sign-in";
+import { createFederatedCredential, type NewFederatedCredential, removeFederatedCredential } from "../oauth/federated-credentials";
 import { ClaimsWriter } from "./claims-writer";
 
 export class OrgWriter extends ClaimsWriter {
@@ -163,5 +164,15 @@ export class OrgWriter extends ClaimsWriter {
     return this.serialize(async () => {
       await signInEntry(this.db, orgId, { ...entry, outcome: "refused" }, new Date(now));
     });
+  }
+
+  /** Trusts an outside issuer's tokens for one subject and audience (workload identity federation). */
+  createFederatedCredential(orgId: string, input: NewFederatedCredential, actor: string, now: number) {
+    return this.serialize(() => createFederatedCredential(this.db, orgId, input, actor, new Date(now)));
+  }
+
+  /** Removes a federated credential; its tokens stop working. */
+  removeFederatedCredential(orgId: string, id: string, actor: string, now: number) {
+    return this.serialize(() => removeFederatedCredential(this.db, orgId, id, actor, new Date(now)));
   }
 }

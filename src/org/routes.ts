@@ -20,7 +20,10 @@ import { loadMetadata, readMetadata } from "../sso/load-metadata";
 import { refreshIdentityProvider } from "../sso/refresh";
 import { serviceProviderOf } from "../sso/service-provider";
 import type { IdentityProviderRow } from "../db/schema";
+import { credentialView, defaultAudience, listFederatedCredentials } from "../oauth/federated-credentials";
+import { issuerUrlProblem } from "../oauth/issuer-keys";
 import * as domain from "./domain-api";
+import * as federation from "./federation-api";
 import * as sso from "./identity-provider-api";
 import * as org from "./organization-api";
 
@@ -191,4 +194,25 @@ export const organizationRoutes = apiRouter<AdminEnv>()
     if (!query.ok) return fail(c, 400, "invalid_request", query.message);
     c.header("cache-control", "no-store");
     return c.json(await listSignIns(c.env.DB, orgIdOf(c), query.filter, query.limit, query.cursor), 200);
+  })
+  .openapi(
+    federation.createCredentialRoute,
+    async (c) => {
+      const { name, issuer, subject, audience } = c.req.valid("json");
+      const problem = issuerUrlProblem(issuer);
+      if (problem) return fail(c, 400, "invalid_issuer", `The issuer ${problem}.`);
+      const input = { name, issuer, subject, audience: audience ?? defaultAudience(c.req.url, orgIdOf(c)) };
+      const result = await orgWriter(c.env, orgIdOf(c)).createFederatedCredential(orgIdOf(c), input, actorOf(c), Date.now());
+      return result.ok ? c.json(credentialView(result.credential), 201) : fail(c, 409, "conflict", result.detail);
+    },
+    answerRefusal({ name: "invalid_name", issuer: "invalid_issuer", subject: "invalid_subject", audience: "invalid_audience" }),
+  )
+  .openapi(federation.listCredentialsRoute, async (c) => {
+    const rows = await listFederatedCredentials(drizzle(c.env.DB), orgIdOf(c));
+    return c.json({ credentials: rows.map(credentialView), defaultAudience: defaultAudience(c.req.url, orgIdOf(c)) }, 200);
+  })
+  .openapi(federation.deleteCredentialRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const removed = await orgWriter(c.env, orgIdOf(c)).removeFederatedCredential(orgIdOf(c), id, actorOf(c), Date.now());
+    return removed ? c.body(null, 204) : fail(c, 404, "not_found", `No federated credential ${id}.`);
   });

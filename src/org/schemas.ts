@@ -99,7 +99,7 @@ export const ConnectedApps = z.object({
       grantId: z.string(),
       clientId: z.string(),
       client: z.string(),
-      kind: z.enum(["platform", "organization"]),
+      kind: z.enum(["platform", "organization", "federated"]),
       authorizedBy: z.string().nullable(),
       createdAt: Timestamp,
       lastUsedAt: Timestamp.nullable(),

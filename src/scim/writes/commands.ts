@@ -31,7 +31,8 @@ export type ScimWriteResult =
 /** A failed SCIM request the Worker answered itself (bad JSON, unknown id, bad filter...). */
 export interface FailedRequest {
   operation: string;
-  resourceType: "User" | "Group";
+  // Null for a request about no resource (a refused token request).
+  resourceType: "User" | "Group" | null;
   resourceId: string | null;
   status: number;
   detail: string;

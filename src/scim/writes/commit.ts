@@ -76,8 +76,11 @@ async function decide(ctx: WriteContext, write: ScimWrite): Promise<Outcome> {
   return handler(ctx, { ...write, body });
 }
 
+/** What one log entry says; a refused token request concerns no resource type. */
+type LoggedFields = Omit<EventFields, "resourceType"> & { resourceType: EventFields["resourceType"] | null };
+
 /** The provisioning-log entry of a request. */
-function logEntry(ctx: WriteContext, request: RequestInfo, fields: EventFields, status: number, detail: string | null) {
+function logEntry(ctx: WriteContext, request: RequestInfo, fields: LoggedFields, status: number, detail: string | null) {
   return ctx.db.insert(provisioningEvents).values({
     orgId: ctx.orgId,
     at: ctx.now,
