@@ -43,7 +43,13 @@ async function startApp() {
   writeFileSync(config, readFileSync(config, "utf8").replace(/simple = \{ limit = \d+, period = 10 \}/, "simple = { limit = 10000000, period = 10 }"));
   devProcess = spawn(process.execPath, ["scripts/dev.mjs", "--ip", "127.0.0.1"], {
     cwd: dataDir,
-    env: { ...process.env, PORT: port, DNS_STUB_PORT: String(Number(port) + 500), DEV_IDP_PORT: String(Number(port) + 1000) },
+    env: {
+      ...process.env,
+      PORT: port,
+      DNS_STUB_PORT: String(Number(port) + 500),
+      DEV_IDP_PORT: String(Number(port) + 1000),
+      DEV_ISSUER_PORT: String(Number(port) + 1500),
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -1,6 +1,7 @@
 // `npm run dev`: makes sure .dev.vars has an OPERATOR_TOKEN and points DOH_RESOLVERS at the local
-// DNS stub, applies the D1 migrations to the local database, starts the stub and the dev SAML
-// identity provider (scripts/dev-idp, a stand-in for Entra), then serves the whole app with
+// DNS stub, applies the D1 migrations to the local database, starts the stub, the dev SAML
+// identity provider (scripts/dev-idp, a stand-in for Entra) and the dev token issuer (scripts/dev-issuer,
+// a stand-in for the Entra tenant that signs client assertions), then serves the whole app with
 // `wrangler dev` on http://localhost:8787 (PORT; `--ip 127.0.0.1` serves it at 127.0.0.1).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -9,12 +10,14 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { DEFAULT_PORT as DNS_PORT, startDnsStub } from "./dns-stub.mjs";
 import { DEFAULT_PORT as DEFAULT_IDP_PORT, idpHostFor, startDevIdp } from "./dev-idp/server.mjs";
+import { announcement as issuerAnnouncement, issuerPort as issuerPortOf, startDevIssuer } from "./dev-issuer/server.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const wrangler = path.join(root, "node_modules", ".bin", process.platform === "win32" ? "wrangler.cmd" : "wrangler");
 const devVars = path.join(root, ".dev.vars");
 const port = process.env.PORT ?? "8787";
 const idpPort = Number(process.env.DEV_IDP_PORT ?? DEFAULT_IDP_PORT);
+const issuerPort = issuerPortOf();
 const args = process.argv.slice(2);
 
 /** The host wrangler serves the app under: `--ip`'s value, else wrangler's default (localhost; 127.0.0.1 on Windows). */
@@ -70,6 +73,15 @@ try {
 } catch (error) {
   const why = error?.code === "EADDRINUSE" ? `port ${idpPort} is in use (set DEV_IDP_PORT to another)` : String(error?.message ?? error);
   console.warn(`The dev SAML identity provider did not start: ${why}. The app starts without it.`);
+}
+// The token issuer listens on 127.0.0.1 too, where the Worker fetches its discovery document and keys. Federated
+// credentials are tried without it against a real tenant, so a busy port only warns, as for the identity provider.
+try {
+  const issuer = await startDevIssuer({ port: issuerPort, dir: path.join(root, ".dev-issuer") });
+  console.log(issuerAnnouncement(issuer.issuer, issuerPort));
+} catch (error) {
+  const why = error?.code === "EADDRINUSE" ? `port ${issuerPort} is in use (set DEV_ISSUER_PORT to another)` : String(error?.message ?? error);
+  console.warn(`The dev token issuer did not start: ${why}. The app starts without it.`);
 }
 
 const dev = spawn(wrangler, ["dev", "--port", port, "--test-scheduled", ...args], {

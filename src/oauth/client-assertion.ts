@@ -12,6 +12,7 @@ export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-beare
 export const CLOCK_SKEW_SECONDS = 5 * 60;
 const ALGORITHMS = ["RS256", "ES256"];
 const MAX_ASSERTION_CHARS = 16 * 1024;
+const MAX_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 /** A refusal names the organizations whose credentials the assertion came close to, so their logs can say why. */
 export type AssertionCheck = { ok: true; credential: FederatedCredentialRow } | { ok: false; reason: string; orgIds: string[] };
@@ -49,26 +50,23 @@ export async function checkClientAssertion(
   if (!alg || !ALGORITHMS.includes(alg)) return refuse(`the assertion is signed with ${alg ?? "no algorithm"}; only RS256 and ES256 are accepted`);
   const { iss, sub } = claims;
   if (typeof iss !== "string" || typeof sub !== "string") return refuse("the assertion lacks iss or sub");
-  const audiences = typeof claims.aud === "string" ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
 
   const db = drizzle(env.DB);
+  // Only issuers and subjects some credential trusts are looked at: nobody can make the service fetch other keys.
   const candidates = await db
     .select()
     .from(federatedCredentials)
     .where(and(eq(federatedCredentials.issuer, iss), eq(federatedCredentials.subject, sub), clientId ? eq(federatedCredentials.id, clientId) : undefined));
   if (candidates.length === 0) return refuse(`no federated credential trusts issuer ${iss} for subject ${sub}`);
   const orgIds = [...new Set(candidates.map((c) => c.orgId))];
-  const credential = candidates.find((c) => audiences.includes(c.audience));
-  if (!credential) return refuse(`the assertion's audience ${audiences.join(", ") || "(none)"} is not the credential's ${candidates[0]!.audience}`, orgIds);
-  const mine = [credential.orgId];
 
+  // The signature first (the keys are the issuer's, whatever the audience): only a genuine token is judged further.
   const verify = async (unknownKid: boolean) => {
     const keys = await keysOf(env, iss, fetcher, now, unknownKid);
     if (!keys.ok) return { failed: keys.reason };
     return jwtVerify(assertion, createLocalJWKSet({ keys: keys.value }), {
       issuer: iss,
       subject: sub,
-      audience: credential.audience,
       algorithms: ALGORITHMS,
       clockTolerance: CLOCK_SKEW_SECONDS,
       requiredClaims: ["exp"],
@@ -82,17 +80,25 @@ export async function checkClientAssertion(
       if (e instanceof errors.JWKSNoMatchingKey) return verify(true);
       throw e;
     });
-    if ("failed" in verified) return refuse(verified.failed as string, mine);
+    if ("failed" in verified) return refuse(verified.failed as string, orgIds);
     payload = verified.payload;
   } catch (e) {
-    return refuse(reasonOf(e), mine);
+    return refuse(reasonOf(e), orgIds);
   }
+  const audiences = typeof payload.aud === "string" ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
+  const credential = candidates.find((c) => audiences.includes(c.audience));
+  // The expected audience is not echoed: it names an organization.
+  if (!credential)
+    return refuse(`the assertion's audience ${audiences.join(", ") || "(none)"} matches no federated credential of this issuer and subject`, orgIds);
+  const mine = [credential.orgId];
   if (typeof payload.iat === "number" && payload.iat * 1000 > now.getTime() + CLOCK_SKEW_SECONDS * 1000)
     return refuse("the assertion was issued in the future", mine);
 
   // Single use: Entra names its token's unique id `uti`; other issuers `jti`. Kept until the assertion expires.
   const jti = typeof payload.jti === "string" ? payload.jti : typeof payload.uti === "string" ? payload.uti : undefined;
   if (!jti) return refuse("the assertion has no jti (or uti) to make it single-use", mine);
+  // Its id is kept until it expires: an assertion valid for longer than a day is no workload token.
+  if (payload.exp! * 1000 > now.getTime() + MAX_LIFETIME_MS) return refuse("the assertion expires more than a day from now", mine);
   const expiresAt = new Date((payload.exp! + CLOCK_SKEW_SECONDS) * 1000).toISOString();
   const first = await db
     .insert(clientAssertions)

@@ -1,5 +1,5 @@
 /** Federated credentials of an organization (workload identity federation): created and removed in the organization's writer. */
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { audit } from "../db/audit";
 import { isUniqueViolation } from "../db/errors";
@@ -9,6 +9,15 @@ import { SCOPE } from "./access-tokens";
 /** The audience an organization's credentials default to: it names the organization, so an assertion for it can name no other. */
 export const defaultAudience = (url: string, orgId: string) => `api://${new URL(url).host}/${orgId}`;
 
+/**
+ * Why an audience cannot be this organization's, or null. It must end in the organization's id: an audience
+ * naming another organization would let its Entra's tokens provision into this one.
+ */
+export function audienceProblemOf(audience: string, orgId: string): string | null {
+  if (audience.endsWith(`/${orgId}`)) return null;
+  return `The audience must name this organization: end it with /${orgId}, as the default api://<host>/${orgId} does.`;
+}
+
 export interface NewFederatedCredential {
   name: string;
   issuer: string;
@@ -16,7 +25,7 @@ export interface NewFederatedCredential {
   audience: string;
 }
 
-export type CredentialResult = { ok: true; credential: FederatedCredentialRow } | { ok: false; status: 409; detail: string };
+export type CredentialResult = { ok: true; credential: FederatedCredentialRow } | { ok: false; status: 400 | 409; detail: string };
 
 /** Creates the credential with its client and grant (the grant carries its tokens); 409 when the issuer + subject + audience is taken. */
 export async function createFederatedCredential(
@@ -26,6 +35,8 @@ export async function createFederatedCredential(
   actor: string,
   now: Date,
 ): Promise<CredentialResult> {
+  const audienceProblem = audienceProblemOf(input.audience, orgId);
+  if (audienceProblem) return { ok: false, status: 400, detail: audienceProblem };
   const id = crypto.randomUUID();
   const grantId = crypto.randomUUID();
   const at = now.toISOString();
@@ -48,7 +59,7 @@ export async function createFederatedCredential(
   return { ok: true, credential };
 }
 
-/** Removes a credential and revokes its grant: its access tokens stop within REVOCATION_CHECK_SECONDS. */
+/** Removes a credential with its client and grant: its access tokens stop within REVOCATION_CHECK_SECONDS. */
 export async function removeFederatedCredential(db: DrizzleD1Database, orgId: string, id: string, actor: string, now: Date): Promise<boolean> {
   const row = await db
     .select()
@@ -56,14 +67,10 @@ export async function removeFederatedCredential(db: DrizzleD1Database, orgId: st
     .where(and(eq(federatedCredentials.id, id), eq(federatedCredentials.orgId, orgId)))
     .get();
   if (!row) return false;
-  const at = now.toISOString();
+  // The client goes, and with it (by cascade) its grant and the credential: every token of it stops.
   await db.batch([
-    db
-      .update(oauthGrants)
-      .set({ revokedAt: at })
-      .where(and(eq(oauthGrants.id, row.grantId), isNull(oauthGrants.revokedAt))),
-    db.delete(federatedCredentials).where(eq(federatedCredentials.id, id)),
-    audit(db, orgId, actor, "federated-credential.remove", { id, name: row.name }, at),
+    db.delete(oauthClients).where(eq(oauthClients.id, row.id)),
+    audit(db, orgId, actor, "federated-credential.remove", { id, name: row.name }, now.toISOString()),
   ]);
   return true;
 }

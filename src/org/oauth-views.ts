@@ -1,26 +1,29 @@
 /** What admins see of OAuth: connected apps (grants) and the organization's SCIM clients with their secrets. */
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, ne } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { accounts, oauthClients, oauthClientSecrets, oauthGrants } from "../db/schema";
 import { DEFAULT_SECRET_DAYS, MAX_SECRET_DAYS } from "../oauth/grants";
 
 /** Active grants of an organization: which client, authorized by whom, when, last used. */
 export async function connectedApps(db: D1Database, orgId: string) {
-  return drizzle(db)
-    .select({
-      grantId: oauthGrants.id,
-      clientId: oauthClients.id,
-      client: oauthClients.name,
-      kind: oauthClients.kind,
-      authorizedBy: accounts.email,
-      createdAt: oauthGrants.createdAt,
-      lastUsedAt: oauthGrants.lastUsedAt,
-    })
-    .from(oauthGrants)
-    .innerJoin(oauthClients, eq(oauthClients.id, oauthGrants.clientId))
-    .leftJoin(accounts, eq(accounts.id, oauthGrants.accountId))
-    .where(and(eq(oauthGrants.orgId, orgId), isNull(oauthGrants.revokedAt)))
-    .orderBy(desc(oauthGrants.createdAt));
+  return (
+    drizzle(db)
+      .select({
+        grantId: oauthGrants.id,
+        clientId: oauthClients.id,
+        client: oauthClients.name,
+        kind: oauthClients.kind,
+        authorizedBy: accounts.email,
+        createdAt: oauthGrants.createdAt,
+        lastUsedAt: oauthGrants.lastUsedAt,
+      })
+      .from(oauthGrants)
+      .innerJoin(oauthClients, eq(oauthClients.id, oauthGrants.clientId))
+      .leftJoin(accounts, eq(accounts.id, oauthGrants.accountId))
+      // Federated credentials' grants are managed with the credentials, on the SCIM connection page.
+      .where(and(eq(oauthGrants.orgId, orgId), isNull(oauthGrants.revokedAt), ne(oauthClients.kind, "federated")))
+      .orderBy(desc(oauthGrants.createdAt))
+  );
 }
 
 /** The organization's SCIM clients with their secrets (never the secrets themselves). */

@@ -203,7 +203,8 @@ export const organizationRoutes = apiRouter<AdminEnv>()
       if (problem) return fail(c, 400, "invalid_issuer", `The issuer ${problem}.`);
       const input = { name, issuer, subject, audience: audience ?? defaultAudience(c.req.url, orgIdOf(c)) };
       const result = await orgWriter(c.env, orgIdOf(c)).createFederatedCredential(orgIdOf(c), input, actorOf(c), Date.now());
-      return result.ok ? c.json(credentialView(result.credential), 201) : fail(c, 409, "conflict", result.detail);
+      if (!result.ok) return result.status === 400 ? fail(c, 400, "invalid_audience", result.detail) : fail(c, 409, "conflict", result.detail);
+      return c.json(credentialView(result.credential), 201);
     },
     answerRefusal({ name: "invalid_name", issuer: "invalid_issuer", subject: "invalid_subject", audience: "invalid_audience" }),
   )

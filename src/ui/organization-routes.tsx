@@ -7,6 +7,8 @@ import { isEmail } from "../account/sign-in";
 import { organizationInvitations } from "../org/invitations";
 import { browseGroups, browseMembers, browseUsers } from "../monitor/directory";
 import { listEvents, readEventQuery } from "../monitor/events";
+import { credentialView, defaultAudience, listFederatedCredentials } from "../oauth/federated-credentials";
+import { issuerUrlProblem } from "../oauth/issuer-keys";
 import { listSignIns, readSignInQuery } from "../monitor/sign-ins";
 import { provisioningSummary } from "../monitor/summary";
 import { connectedApps, readSecretDays, scimClients } from "../org/oauth-views";
@@ -20,7 +22,7 @@ import { orgWriter } from "../writer/address";
 import { csrfToken } from "./csrf";
 import { formFields as fields } from "./forms";
 import { GroupPage, GroupsPage, LogPage, SummaryPage, UsersPage } from "./monitor-pages";
-import { ConnectedAppsPage, ScimConnectionPage } from "./oauth-admin-pages";
+import { ConnectedAppsPage, type CredentialDraft, ScimConnectionPage } from "./oauth-admin-pages";
 import { OrganizationPage, TokensPage } from "./pages";
 import { SignInsPage, SsoPage } from "./sso-pages";
 import { actorOf, adminOnly, canWrite, signedIn, viewerOf } from "./page-guards";
@@ -133,22 +135,36 @@ organizationPages.post("/apps/:grantId/revoke", async (c) => {
 
 async function scimConnectionPage(
   c: AdminCtx,
-  extra: { shown?: { clientId: string; clientSecret: string; expiresAt: string }; error?: string } = {},
-  status: 200 | 201 | 400 = 200,
+  extra: { shown?: { clientId: string; clientSecret: string; expiresAt: string }; error?: string; draft?: CredentialDraft } = {},
+  status: 200 | 201 | 400 | 404 | 409 = 200,
 ) {
   const orgId = c.var.admin.orgId;
+  const { draft, ...rest } = extra;
   if (extra.shown) c.header("cache-control", "no-store");
+  const credentials = (await listFederatedCredentials(drizzle(c.env.DB), orgId)).map(credentialView);
   return c.html(
     <ScimConnectionPage
       viewer={viewerOf(c)}
       csrf={csrfToken(c)}
       origin={new URL(c.req.url).origin}
       clients={await scimClients(c.env.DB, orgId)}
+      federation={{ defaultAudience: defaultAudience(c.req.url, orgId), credentials, ...(draft ? { draft } : {}) }}
       canWrite={canWrite(c)}
-      {...extra}
+      {...rest}
     />,
     status,
   );
+}
+
+/** Why a typed federated credential cannot be stored (the rules of POST /api/organization/federated-credentials), or null. */
+function credentialProblem(d: CredentialDraft): string | null {
+  if (d.name === "" || d.name.length > 200) return "The name must have 1 to 200 characters.";
+  if (d.issuer === "" || d.issuer.length > 512) return "The issuer must have 1 to 512 characters.";
+  const problem = issuerUrlProblem(d.issuer);
+  if (problem) return `The issuer ${problem}.`;
+  if (d.subject === "" || d.subject.length > 256) return "The subject must have 1 to 256 characters.";
+  if (d.audience.length > 512) return "The audience is longer than 512 characters.";
+  return null;
 }
 
 organizationPages.get("/scim", (c) => scimConnectionPage(c));
@@ -173,6 +189,29 @@ organizationPages.post("/scim/:clientId/secrets/:secretId/remove", async (c) => 
   const orgId = c.var.admin.orgId;
   await orgWriter(c.env, orgId).removeClientSecret(orgId, c.req.param("clientId"), c.req.param("secretId"), actorOf(c));
   return c.redirect("/organization/scim", 303);
+});
+// Workload identity federation: the same checks and writer calls as /api/organization/federated-credentials.
+organizationPages.post("/scim/federated-credentials", async (c) => {
+  const form = await fields(c);
+  const orgId = c.var.admin.orgId;
+  const draft = {
+    name: (form.name ?? "").trim(),
+    issuer: (form.issuer ?? "").trim(),
+    subject: (form.subject ?? "").trim(),
+    audience: (form.audience ?? "").trim(),
+  };
+  const problem = credentialProblem(draft);
+  if (problem) return scimConnectionPage(c, { error: problem, draft }, 400);
+  const input = { ...draft, audience: draft.audience || defaultAudience(c.req.url, orgId) };
+  const result = await orgWriter(c.env, orgId).createFederatedCredential(orgId, input, actorOf(c), Date.now());
+  if (!result.ok) return scimConnectionPage(c, { error: result.detail, draft }, result.status);
+  return c.redirect("/organization/scim#workload-identity-federation", 303);
+});
+organizationPages.post("/scim/federated-credentials/:id/remove", async (c) => {
+  const orgId = c.var.admin.orgId;
+  const removed = await orgWriter(c.env, orgId).removeFederatedCredential(orgId, c.req.param("id"), actorOf(c), Date.now());
+  if (!removed) return scimConnectionPage(c, { error: "No such federated credential: it was removed already." }, 404);
+  return c.redirect("/organization/scim#workload-identity-federation", 303);
 });
 
 organizationPages.get("/log", async (c) => {

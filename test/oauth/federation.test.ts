@@ -85,15 +85,16 @@ describe("federated credentials", () => {
     expect(credential).toMatchObject({ name: "Entra provisioning", issuer, subject: SUBJECT, audience: `api://scim.test/${admin.orgId}` });
     const listed = await json(await send("GET", "/api/organization/federated-credentials", admin.token));
     expect(listed).toEqual({ credentials: [credential], defaultAudience: `api://scim.test/${admin.orgId}` });
-    // Another organization cannot take the same triple (so an assertion can never name two organizations).
+    // Another organization cannot name this one's audience (its Entra's tokens would provision there) or a generic
+    // one; the same organization cannot hold the same triple twice.
     const other = await verifiedAdmin();
-    const taken = await send("POST", "/api/organization/federated-credentials", other.token, {
-      name: "x",
-      issuer,
-      subject: SUBJECT,
-      audience: credential.audience,
-    });
-    expect(taken.status).toBe(409);
+    const create = (token: string, body: Record<string, string>) =>
+      send("POST", "/api/organization/federated-credentials", token, { name: "x", issuer, subject: SUBJECT, ...body });
+    const squat = await create(other.token, { audience: credential.audience });
+    expect(squat.status).toBe(400);
+    expect((await json(squat)).error).toBe("invalid_audience");
+    expect((await create(other.token, { audience: "api://AzureADTokenExchange" })).status).toBe(400);
+    expect((await create(admin.token, {})).status).toBe(409);
     // Issuers are https (http only on loopback); a read-only admin cannot add one.
     const plain = await send("POST", "/api/organization/federated-credentials", admin.token, {
       name: "x",
@@ -138,10 +139,11 @@ describe("the client assertion grant", () => {
       ["expired", f.sign({}, f.key, {}, -600)],
       ["nbf", f.sign({ nbf: Math.floor(Date.now() / 1000) + 3600 })],
       ["issued in the future", f.sign({ iat: Math.floor(Date.now() / 1000) + 3600 })],
-      ["audience", f.sign({ aud: "api://scim.test/another-organization" })],
+      ["matches no federated credential", f.sign({ aud: "api://scim.test/another-organization" })],
       ["signature", f.sign({}, { ...stranger, kid: f.key.kid })],
       ["a key the issuer does not publish", f.sign({}, stranger)],
       ["no jti", f.sign({ uti: undefined })],
+      ["more than a day", f.sign({}, f.key, {}, 2 * 86_400)],
     ];
     for (const [why, made] of refusals) {
       const answer = await exchange(await made);

@@ -15,6 +15,9 @@ export interface DevServer {
   /** The dev SAML identity provider's port (DEV_IDP_PORT) and origin, under localhost: another site than the app's 127.0.0.1. */
   idpPort: number;
   idpBase: string;
+  /** The dev token issuer's port (DEV_ISSUER_PORT) and origin, which is also its issuer identifier (the `iss` of its assertions). */
+  issuerPort: number;
+  issuerBase: string;
   output: () => string;
   start(): Promise<string>;
   stop(): Promise<void>;
@@ -30,8 +33,9 @@ export function devServer(): DevServer {
   symlinkSync(path.join(projectRoot, "node_modules"), path.join(checkout, "node_modules"), "dir");
   const port = 18000 + Math.floor(Math.random() * 1000);
   const dnsPort = port + 1000;
-  // Clear of the ports above and of `npm run bench`'s (19000 to 20499).
+  // Clear of the ports above and of `npm run bench`'s (19000 to 20999).
   const idpPort = port + 3000;
+  const issuerPort = port + 4000;
   let running: ChildProcess | undefined;
   let output = "";
 
@@ -40,7 +44,7 @@ export function devServer(): DevServer {
       output = "";
       const child = spawn(process.execPath, ["scripts/dev.mjs", "--ip", "127.0.0.1"], {
         cwd: checkout,
-        env: { ...process.env, PORT: String(port), DNS_STUB_PORT: String(dnsPort), DEV_IDP_PORT: String(idpPort) },
+        env: { ...process.env, PORT: String(port), DNS_STUB_PORT: String(dnsPort), DEV_IDP_PORT: String(idpPort), DEV_ISSUER_PORT: String(issuerPort) },
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
       });
@@ -74,6 +78,8 @@ export function devServer(): DevServer {
     dnsPort,
     idpPort,
     idpBase: `http://localhost:${idpPort}`,
+    issuerPort,
+    issuerBase: `http://127.0.0.1:${issuerPort}`,
     output: () => output,
     start,
     stop,
