@@ -7,7 +7,12 @@ function binaryOf(bytes: Uint8Array): string {
   return binary;
 }
 
-const bytesOf = (binary: string) => Uint8Array.from(binary, (c) => c.charCodeAt(0));
+/** A binary string's bytes; a plain loop, several times faster than a mapping callback on large inputs. */
+function bytesOf(binary: string): Uint8Array {
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
 
 /** Bytes as padded base64. */
 export const toBase64 = (bytes: Uint8Array | ArrayBuffer): string => btoa(binaryOf(new Uint8Array(bytes)));

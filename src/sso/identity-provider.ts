@@ -1,6 +1,8 @@
 /** An organization's identity provider: its configuration, settings and metadata refreshes (run in the organization's writer). */
 import { and, eq } from "drizzle-orm";
-import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import { configOf } from "../shared/config";
+import { RecentAnswers } from "../shared/recent-answers";
 import { audit } from "../db/audit";
 import { identityProviders, type IdentityProviderRow } from "../db/schema";
 import type { LoadedMetadata } from "./load-metadata";
@@ -19,6 +21,18 @@ export interface IdentityProviderSettings {
 
 export const readIdentityProvider = (db: DrizzleD1Database, orgId: string) =>
   db.select().from(identityProviders).where(eq(identityProviders.orgId, orgId)).get();
+
+// Per isolate, as for access tokens: the ACS trusts a read for REVOCATION_CHECK_SECONDS, so a new certificate,
+// a removal or a setting takes effect within that time, and a burst of sign-ins spares a D1 round trip each.
+const recent = new RecentAnswers<IdentityProviderRow | undefined>(1000);
+
+/** The organization's identity provider as the ACS sees it: read at most once per REVOCATION_CHECK_SECONDS per isolate. */
+export const trustedIdentityProvider = (env: Env, orgId: string, now = Date.now()) =>
+  recent.answer(orgId, now, configOf(env).revocationCheckSeconds * 1000, async () => {
+    const row = await readIdentityProvider(drizzle(env.DB), orgId);
+    // Only a configured provider is kept: one set up a moment ago answers at once.
+    return { value: row, until: row ? Number.POSITIVE_INFINITY : now };
+  });
 
 const fingerprints = (metadata: IdpMetadata) => metadata.certificates.map((c) => c.sha256);
 

@@ -5,6 +5,7 @@
  * signed assertion node-saml hands back, never on the unsigned envelope.
  */
 import { type Profile, SAML, ValidateInResponseTo } from "@node-saml/node-saml";
+import { fromBase64 } from "../shared/base64";
 import { children, descendants, parseXml, type XmlDocument, type XmlElement } from "./xml";
 import type { ServiceProvider } from "./service-provider";
 
@@ -72,8 +73,9 @@ export const MAX_RESPONSE_CHARS = 256 * 1024;
 
 /** The XML of a posted SAMLResponse, or undefined when it is not base64 of UTF-8 text. */
 function decodeResponse(samlResponse: string): string | undefined {
+  const bytes = fromBase64(samlResponse.replace(/\s+/g, ""));
+  if (!bytes) return undefined;
   try {
-    const bytes = Uint8Array.from(atob(samlResponse.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     return undefined;

@@ -7,7 +7,7 @@ import { sessionCookie, setSessionCookie } from "../account/sessions";
 import { USER_SESSION_SECONDS } from "../account/user-sessions";
 import { organizations } from "../db/schema";
 import { findUser, groupsOfUsers } from "../scim/users/read";
-import { readIdentityProvider } from "../sso/identity-provider";
+import { trustedIdentityProvider } from "../sso/identity-provider";
 import { validateResponse } from "../sso/response";
 import { browserHashOf } from "../sso/requests";
 import { serviceProviderOf, spMetadataXml } from "../sso/service-provider";
@@ -27,7 +27,7 @@ export const samlRoutes = new Hono<AccountEnv>()
   .post("/saml/:orgId/acs", async (c) => {
     const startedAt = Date.now();
     const orgId = c.req.param("orgId");
-    const idp = await readIdentityProvider(drizzle(c.env.DB), orgId);
+    const idp = await trustedIdentityProvider(c.env, orgId);
     // Nothing is logged for an organization without single sign-on: random addresses cannot fill a log.
     if (!idp) return c.html(<RefusedSignInPage message="Single sign-on is not set up for this organization." />, 404);
     const form = await formFields(c);
