@@ -57,7 +57,15 @@ export async function checkClientAssertion(
     .select()
     .from(federatedCredentials)
     .where(and(eq(federatedCredentials.issuer, iss), eq(federatedCredentials.subject, sub), clientId ? eq(federatedCredentials.id, clientId) : undefined));
-  if (candidates.length === 0) return refuse(`no federated credential trusts issuer ${iss} for subject ${sub}`);
+  if (candidates.length === 0) {
+    // Named by client_id, the credential's organization learns which part was wrong (Entra's Test Connection).
+    const named = clientId ? await db.select().from(federatedCredentials).where(eq(federatedCredentials.id, clientId)).get() : undefined;
+    if (named)
+      return refuse(named.issuer !== iss ? `the assertion's issuer ${iss} is not the credential's` : `the assertion's subject ${sub} is not the credential's`, [
+        named.orgId,
+      ]);
+    return refuse(`no federated credential trusts issuer ${iss} for subject ${sub}`);
+  }
   const orgIds = [...new Set(candidates.map((c) => c.orgId))];
 
   // The signature first (the keys are the issuer's, whatever the audience): only a genuine token is judged further.

@@ -171,6 +171,12 @@ describe("the client assertion grant", () => {
 
     expect((await exchange(await f.sign({ iss: "https://login.elsewhere.test/tenant/v2.0" }))).body.error_description).toContain("no federated credential");
     expect((await exchange(await f.sign({ sub: "someone-else" }))).body.error_description).toContain("no federated credential");
+    // With client_id naming the credential, a wrong issuer or subject is said, and logged for its organization.
+    const named = { client_id: f.credential.id };
+    expect((await exchange(await f.sign({ iss: "https://login.elsewhere.test/tenant/v2.0" }), named)).body.error_description).toContain("issuer");
+    expect((await exchange(await f.sign({ sub: "someone-else" }), named)).body.error_description).toContain("subject");
+    const logged = await authenticateFailures(f.admin);
+    expect(logged.some((e) => e.includes("is not the credential's"))).toBe(true);
     const body = (await f.sign()).split(".")[1];
     const none = `${btoa(JSON.stringify({ alg: "none", typ: "JWT" })).replace(/=+$/, "")}.${body}.`;
     expect((await exchange(none)).body.error_description).toContain("only RS256 and ES256");
