@@ -18,7 +18,7 @@ import { listSignIns, readSignInQuery } from "../monitor/sign-ins";
 import { identityProviderView, readIdentityProvider } from "../sso/identity-provider";
 import { loadMetadata, readMetadata } from "../sso/load-metadata";
 import { refreshIdentityProvider } from "../sso/refresh";
-import { serviceProviderOf } from "../sso/service-provider";
+import { serviceProviderFor } from "../sso/service-provider";
 import type { IdentityProviderRow } from "../db/schema";
 import { credentialView, defaultAudience, listFederatedCredentials } from "../oauth/federated-credentials";
 import { issuerUrlProblem } from "../oauth/issuer-keys";
@@ -72,7 +72,7 @@ const noIdentityProvider = (c: Context) => fail(c, 404, "not_found", "No identit
 
 /** The identity provider as admins see it, with this service's side as seen from the request's origin. */
 const identityProviderJson = (c: Context<AdminEnv>, row: IdentityProviderRow | undefined) =>
-  row ? c.json(identityProviderView(row, serviceProviderOf(new URL(c.req.url).origin, orgIdOf(c))), 200) : noIdentityProvider(c);
+  row ? c.json(identityProviderView(row, serviceProviderFor(c.env, c.req.url, orgIdOf(c))), 200) : noIdentityProvider(c);
 
 export const organizationRoutes = apiRouter<AdminEnv>()
   .openapi(org.getOrganizationRoute, (c) => organizationJson(c))

@@ -24,6 +24,8 @@ export interface Config {
   operatorToken: string | undefined;
   /** Seals the signing keys; required only where keys are sealed or unsealed (KEY_ENCRYPTION_SECRET). */
   keyEncryptionSecret: string | undefined;
+  /** The origin single sign-on names in its URLs, when requests may arrive on another one (PUBLIC_ORIGIN). */
+  publicOrigin: string | undefined;
 }
 
 /** The variables the config reads; each may be absent at run time whatever the generated types say. */
@@ -34,7 +36,8 @@ export type ConfigVar =
   | "REFRESH_GRACE_SECONDS"
   | "EVENT_RETENTION_DAYS"
   | "OPERATOR_TOKEN"
-  | "KEY_ENCRYPTION_SECRET";
+  | "KEY_ENCRYPTION_SECRET"
+  | "PUBLIC_ORIGIN";
 export type ConfigVars = Partial<Record<ConfigVar, string | undefined>>;
 
 /** A variable with a value the Worker cannot run with; the message names the variable and what it allows. */
@@ -94,6 +97,7 @@ function parse(env: ConfigVars): Config | ConfigError {
       eventRetentionDays: wholeNumber(env, "EVENT_RETENTION_DAYS", 30, 1, 3650),
       operatorToken: presentValue(env, "OPERATOR_TOKEN"),
       keyEncryptionSecret: secret(env, "KEY_ENCRYPTION_SECRET", MIN_KEY_ENCRYPTION_SECRET_LENGTH),
+      publicOrigin: origin(env, "PUBLIC_ORIGIN"),
     };
   } catch (e) {
     if (e instanceof ConfigError) return e;
@@ -129,6 +133,16 @@ function urlList(env: ConfigVars, name: ConfigVar, fallback: string[]): string[]
     throw new ConfigError(name, `${name} must be a comma-separated list of one or more http(s) URLs, got ${shown(bad ?? value)}`);
   }
   return items;
+}
+
+/** An http(s) origin (scheme, host, port; no path), without a trailing slash. */
+function origin(env: ConfigVars, name: ConfigVar): string | undefined {
+  const value = presentValue(env, name)?.trim().replace(/\/$/, "");
+  if (value === undefined) return undefined;
+  if (!URL.canParse(value) || new URL(value).origin !== value || !/^https?:$/.test(new URL(value).protocol)) {
+    throw new ConfigError(name, `${name} must be an http(s) origin such as https://scim.example.com (no path), got ${shown(value)}`);
+  }
+  return value;
 }
 
 /** A secret, used exactly as set (a trimmed one would derive another key). */

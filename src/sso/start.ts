@@ -7,7 +7,7 @@ import { emailDomain } from "../shared/email";
 import { sha256Hex } from "../shared/secrets";
 import { authnRedirect } from "./authn-request";
 import { browserNonce, rememberRequest } from "./requests";
-import { serviceProviderOf } from "./service-provider";
+import { serviceProviderFor } from "./service-provider";
 
 /** The organization that verified the e-mail's domain, when it has single sign-on turned on. */
 export async function singleSignOnFor(db: DrizzleD1Database, email: string): Promise<{ orgId: string; ssoUrl: string } | undefined> {
@@ -24,7 +24,7 @@ export async function singleSignOnFor(db: DrizzleD1Database, email: string): Pro
 
 /** The identity provider URL (AuthnRequest, HTTP-Redirect) for this browser, its request remembered and bound to the browser's nonce. */
 export async function startSignIn(c: Context, db: DrizzleD1Database, target: { orgId: string; ssoUrl: string }, relayPath: string): Promise<string> {
-  const sp = serviceProviderOf(new URL(c.req.url).origin, target.orgId);
+  const sp = serviceProviderFor(c.env, c.req.url, target.orgId);
   const { url, requestId } = await authnRedirect(sp, target.ssoUrl, relayPath);
   const browserHash = await sha256Hex(browserNonce(c));
   await rememberRequest(db, { id: requestId, orgId: target.orgId, browserHash, relayState: relayPath }, new Date());

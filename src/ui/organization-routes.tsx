@@ -17,7 +17,7 @@ import { organizationView } from "../org/view";
 import { readIdentityProvider } from "../sso/identity-provider";
 import { loadMetadata, readMetadata } from "../sso/load-metadata";
 import { refreshIdentityProvider } from "../sso/refresh";
-import { serviceProviderOf } from "../sso/service-provider";
+import { serviceProviderFor } from "../sso/service-provider";
 import { orgWriter } from "../writer/address";
 import { csrfToken } from "./csrf";
 import { formFields as fields } from "./forms";
@@ -250,7 +250,7 @@ async function ssoPage(c: AdminCtx, extra: { error?: string; notice?: string; me
     <SsoPage
       viewer={viewerOf(c)}
       csrf={csrfToken(c)}
-      sp={serviceProviderOf(new URL(c.req.url).origin, orgId)}
+      sp={serviceProviderFor(c.env, c.req.url, orgId)}
       idp={await readIdentityProvider(drizzle(c.env.DB), orgId)}
       canWrite={canWrite(c)}
       {...extra}

@@ -10,7 +10,7 @@ import { findUser, groupsOfUsers } from "../scim/users/read";
 import { trustedIdentityProvider } from "../sso/identity-provider";
 import { validateResponse } from "../sso/response";
 import { browserHashOf } from "../sso/requests";
-import { serviceProviderOf, spMetadataXml } from "../sso/service-provider";
+import { serviceProviderFor, spMetadataXml } from "../sso/service-provider";
 import { orgWriter } from "../writer/address";
 import { csrfToken } from "./csrf";
 import { formFields } from "./forms";
@@ -21,7 +21,7 @@ export const samlRoutes = new Hono<AccountEnv>()
     const orgId = c.req.param("orgId");
     const org = await drizzle(c.env.DB).select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).get();
     if (!org) return c.html(<RefusedSignInPage message="No organization has this address." />, 404);
-    return c.body(spMetadataXml(serviceProviderOf(new URL(c.req.url).origin, orgId)), 200, { "content-type": "application/samlmetadata+xml; charset=utf-8" });
+    return c.body(spMetadataXml(serviceProviderFor(c.env, c.req.url, orgId)), 200, { "content-type": "application/samlmetadata+xml; charset=utf-8" });
   })
   // Entra's HTTP-POST binding: a cross-site form post by design, protected by the signature, the request binding and the replay cache.
   .post("/saml/:orgId/acs", async (c) => {
@@ -41,7 +41,7 @@ export const samlRoutes = new Hono<AccountEnv>()
       );
       return c.html(<RefusedSignInPage message={refusalText("sso_disabled")} />, 403);
     }
-    const sp = serviceProviderOf(new URL(c.req.url).origin, orgId);
+    const sp = serviceProviderFor(c.env, c.req.url, orgId);
     const verdict = await validateResponse(form.SAMLResponse, sp, {
       entityId: idp.entityId,
       certificates: idp.certificates.map((x) => x.pem),

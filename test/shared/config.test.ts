@@ -18,6 +18,7 @@ describe("configOf", () => {
       eventRetentionDays: 30,
       operatorToken: undefined,
       keyEncryptionSecret: undefined,
+      publicOrigin: undefined,
     };
     expect(configOf({})).toEqual(defaults);
     // .dev.vars.example lists the secrets with no value.
@@ -33,6 +34,7 @@ describe("configOf", () => {
       eventRetentionDays: 30,
       operatorToken: "test-operator-token",
       keyEncryptionSecret: "test-key-encryption-secret",
+      publicOrigin: undefined,
     });
   });
 
@@ -45,6 +47,7 @@ describe("configOf", () => {
       EVENT_RETENTION_DAYS: "1",
       OPERATOR_TOKEN: "an-operator-token",
       KEY_ENCRYPTION_SECRET: " sixteen chars ok ",
+      PUBLIC_ORIGIN: "https://scim.example.com/",
     });
     expect(config).toEqual({
       dohResolvers: ["http://127.0.0.1:8053/dns-query", "https://dns.example/resolve"],
@@ -55,6 +58,7 @@ describe("configOf", () => {
       operatorToken: "an-operator-token",
       // A secret is used exactly as set: trimmed, it would derive another key.
       keyEncryptionSecret: " sixteen chars ok ",
+      publicOrigin: "https://scim.example.com",
     });
   });
 
@@ -70,6 +74,12 @@ describe("configOf", () => {
     ["DOH_RESOLVERS", "ftp://dns.example/q", 'DOH_RESOLVERS must be a comma-separated list of one or more http(s) URLs, got "ftp://dns.example/q"'],
     ["DOH_RESOLVERS", " , ", 'DOH_RESOLVERS must be a comma-separated list of one or more http(s) URLs, got " , "'],
     ["KEY_ENCRYPTION_SECRET", "short", "KEY_ENCRYPTION_SECRET must be at least 16 characters when set, got 5"],
+    [
+      "PUBLIC_ORIGIN",
+      "https://scim.example.com/base",
+      'PUBLIC_ORIGIN must be an http(s) origin such as https://scim.example.com (no path), got "https://scim.example.com/base"',
+    ],
+    ["PUBLIC_ORIGIN", "scim.example.com", 'PUBLIC_ORIGIN must be an http(s) origin such as https://scim.example.com (no path), got "scim.example.com"'],
   ] as const)("refuses %s=%j, naming the variable and what it allows", (variable, value, message) => {
     const bad = { ...env, [variable]: value };
     expect(() => configOf(bad)).toThrow(message);

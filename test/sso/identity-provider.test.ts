@@ -200,3 +200,17 @@ describe("migration", () => {
     ]);
   });
 });
+
+describe("a public origin", () => {
+  it("names the service provider's URLs on PUBLIC_ORIGIN when one is set, whatever origin the request came in on", async () => {
+    const { serviceProviderFor } = await import("../../src/sso/service-provider");
+    const withOrigin = { ...env, PUBLIC_ORIGIN: "https://scim.example.com" };
+    expect(serviceProviderFor(withOrigin, "https://edge-scim.workers.test/api/organization/identity-provider", "org-1")).toEqual({
+      entityId: "https://scim.example.com/saml/org-1",
+      acsUrl: "https://scim.example.com/saml/org-1/acs",
+      metadataUrl: "https://scim.example.com/saml/org-1/metadata",
+      signOnUrl: "https://scim.example.com/login",
+    });
+    expect(serviceProviderFor(env, "https://edge-scim.workers.test/x", "org-1").acsUrl).toBe("https://edge-scim.workers.test/saml/org-1/acs");
+  });
+});
