@@ -24,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import { inflateRawSync } from "node:zlib";
 import { DOMParser } from "@xmldom/xmldom";
 import { createSigningIdentity, metadataXml, responseXml, sign, toBase64 } from "./idp.mjs";
+import { listenOnLoopback } from "../loopback-server.mjs";
 
 export const DEFAULT_PORT = 8054;
 
@@ -322,24 +323,7 @@ export async function startDevIdp({ port = DEFAULT_PORT, dir = ".dev-idp", host 
       res.end(problemPage("Error", "The identity provider could not answer; its terminal shows why."));
     });
   });
-  // A malformed request gets a 400 and a closed connection; nothing a client sends stops the process.
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
-    else socket.destroy();
-  });
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", reject);
-      server.on("error", (error) => console.error("Dev SAML identity provider:", error));
-      resolve();
-    });
-  });
-  const close = () =>
-    new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+  const close = await listenOnLoopback(server, port, "Dev SAML identity provider");
   return { server, origin, entityId, ssoUrl, metadataUrl, identity, close };
 }
 

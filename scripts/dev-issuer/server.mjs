@@ -16,6 +16,7 @@ import { createServer } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8, SignJWT } from "jose";
+import { listenOnLoopback } from "../loopback-server.mjs";
 
 export const DEFAULT_PORT = 8055;
 export const ALG = "RS256";
@@ -103,24 +104,7 @@ export async function startDevIssuer({ port = DEFAULT_PORT, dir = KEY_DIR } = {}
       return send(405, { error: "method_not_allowed", error_description: `${pathname} takes GET.` }, { allow: "GET, HEAD" });
     send(200, document);
   });
-  // A malformed request gets a 400 and a closed connection; nothing a client sends stops the process.
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
-    else socket.destroy();
-  });
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", reject);
-      server.on("error", (error) => console.error("Dev token issuer:", error));
-      resolve();
-    });
-  });
-  const close = () =>
-    new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+  const close = await listenOnLoopback(server, port, "Dev token issuer");
   return { server, issuer, jwksUri, kid: key.kid, close };
 }
 

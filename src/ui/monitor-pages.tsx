@@ -5,31 +5,10 @@ import type { EventFilter, EventView } from "../monitor/events";
 import { OPERATIONS } from "../monitor/events";
 import type { Counts, provisioningSummary } from "../monitor/summary";
 import { Columns, Layout, type Viewer } from "./layout";
+import { queryOf, Select } from "./filters";
 import { When } from "./when";
 
 type Summary = Awaited<ReturnType<typeof provisioningSummary>>;
-
-const queryOf = (params: Record<string, string | undefined>) => {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") q.set(k, v);
-  const text = q.toString();
-  return text ? `?${text}` : "";
-};
-
-function Select(props: { id: string; label: string; name: string; value: string | undefined; options: [string, string][] }) {
-  return (
-    <div>
-      <label for={props.id}>{props.label}</label>
-      <select id={props.id} name={props.name}>
-        {props.options.map(([value, text]) => (
-          <option value={value} selected={(props.value ?? "") === value}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 const resourceLink = (e: EventView) => {
   if (!e.resourceId || !e.resourceType) return e.resourceType ?? "";

@@ -5,16 +5,10 @@ import type { ServiceProvider } from "../sso/service-provider";
 import type { SignInReason } from "../sso/sign-in";
 import { Columns, ErrorNote, Form, Layout, Notice, type Viewer } from "./layout";
 import { Copyable } from "./pages";
+import { queryOf, Select } from "./filters";
 import { When } from "./when";
 
 type SignIns = Awaited<ReturnType<typeof listSignIns>>;
-
-const queryOf = (params: Record<string, string | undefined>) => {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") q.set(k, v);
-  const text = q.toString();
-  return text ? `?${text}` : "";
-};
 
 /** The settings an admin turns on and off, in the words of the page. */
 const SETTINGS = [
@@ -258,21 +252,6 @@ const REASONS: Record<SignInReason, string> = {
 
 const reasonText = (reason: string) => (Object.hasOwn(REASONS, reason) ? REASONS[reason as SignInReason] : reason);
 const METHODS = { sp: "This service", idp: "Entra (My Apps)" } as const;
-
-function Select(props: { id: string; label: string; name: string; value: string | undefined; options: [string, string][] }) {
-  return (
-    <div>
-      <label for={props.id}>{props.label}</label>
-      <select id={props.id} name={props.name}>
-        {props.options.map(([value, text]) => (
-          <option value={value} selected={(props.value ?? "") === value}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 export function SignInsPage(props: { viewer: Viewer; csrf: string; filter: SignInFilter; page: SignIns; error?: string }) {
   const f = props.filter;

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devServer, launchChromium, openPage } from "./dev-server";
+import { devServer, launchChromium, openPage, verifiedAdmin } from "./dev-server";
 
 // Entra's redirect URI stands in for a local page the test serves itself, so the browser lands somewhere.
 const dev = devServer();
@@ -28,26 +28,6 @@ afterAll(async () => {
   await dev.dispose();
 });
 
-const api = (route: string, body: unknown, bearer?: string) =>
-  fetch(`${dev.base}${route}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-    body: JSON.stringify(body),
-  });
-
-/** An organization admin made through the public APIs and the DNS stub. */
-async function admin(tag: string) {
-  const domain = `${tag}${Date.now().toString(36)}.example`;
-  const email = `admin@${domain}`;
-  const password = "authorize password";
-  await api("/api/accounts", { email, password });
-  const { token } = (await (await api("/api/sessions", { email, password })).json()) as { token: string };
-  const claimed = (await (await api("/api/domains", {}, token)).json()) as { txtRecord: { value: string } };
-  await fetch(`${dev.dnsBase}/records`, { method: "POST", body: JSON.stringify({ name: domain, value: claimed.txtRecord.value }) });
-  await api(`/api/domains/${domain}/verify`, undefined, token);
-  return { email, password, domain };
-}
-
 async function signInIdentifierFirst(page: Page, who: { email: string; password: string }) {
   await page.goto(`${dev.base}/oauth/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=${encodeURIComponent(callback)}&state=s-123`);
   await page.getByLabel("User name").fill(who.email);
@@ -58,7 +38,7 @@ async function signInIdentifierFirst(page: Page, who: { email: string; password:
 
 describe("Authorize in a browser", () => {
   it("signs in identifier-first, consents, and lands on the client with a working code", async () => {
-    const who = await admin("allow");
+    const who = await verifiedAdmin(dev, "allow");
     const page = await openPage(browser);
     await signInIdentifierFirst(page, who);
     await expect.poll(() => page.locator("h1").textContent()).toBe("Allow access?");
@@ -83,7 +63,7 @@ describe("Authorize in a browser", () => {
   });
 
   it("returns access_denied when the admin denies, and shows a wrong password without revealing the account", async () => {
-    const who = await admin("deny");
+    const who = await verifiedAdmin(dev, "deny");
     const page = await openPage(browser);
     await signInIdentifierFirst(page, { email: who.email, password: "not the password" });
     await expect.poll(() => page.getByRole("alert").textContent()).toBe("The user name or password is not correct.");

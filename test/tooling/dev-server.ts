@@ -90,6 +90,32 @@ export function devServer(): DevServer {
   };
 }
 
+/**
+ * An organization admin made through `dev`'s public APIs and its DNS stub, as a developer would: sign up,
+ * sign in, claim the e-mail domain, publish its TXT record, verify. Throws when any step fails.
+ */
+export async function verifiedAdmin(dev: Pick<DevServer, "base" | "dnsBase">, tag: string) {
+  const domain = `${tag}${Date.now().toString(36)}.example`;
+  const email = `admin@${domain}`;
+  const password = `${tag} password 1`;
+  const post = async (route: string, body: unknown, bearer?: string) => {
+    const r = await fetch(`${dev.base}${route}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (r.status >= 300) throw new Error(`${route} answered ${r.status}: ${await r.text()}`);
+    return (await r.json()) as Record<string, any>;
+  };
+  await post("/api/accounts", { email, password });
+  const { token } = await post("/api/sessions", { email, password });
+  const claimed = await post("/api/domains", {}, token);
+  await fetch(`${dev.dnsBase}/records`, { method: "POST", body: JSON.stringify({ name: domain, value: claimed.txtRecord.value }) });
+  const verified = await post(`/api/domains/${domain}/verify`, undefined, token);
+  if (verified.status !== "verified") throw new Error(`${domain} not verified: ${JSON.stringify(verified)}`);
+  return { email, password, domain, token: token as string };
+}
+
 /** How long a page may take on a loaded machine (other test projects and a CI neighbour on every core). */
 export const BROWSER_WAIT_MS = 90_000;
 

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devServer } from "./dev-server";
+import { devServer, verifiedAdmin } from "./dev-server";
 
 const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const dev = devServer();
@@ -22,19 +22,6 @@ const api = (route: string, body: unknown, bearer?: string) =>
     headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
     body: JSON.stringify(body),
   });
-
-/** An organization admin made through the public APIs and the DNS stub; its session token. */
-async function admin(tag: string) {
-  const domain = `${tag}${Date.now().toString(36)}.example`;
-  const email = `admin@${domain}`;
-  const password = "federation password";
-  await api("/api/accounts", { email, password });
-  const { token } = (await (await api("/api/sessions", { email, password })).json()) as { token: string };
-  const claimed = (await (await api("/api/domains", {}, token)).json()) as { txtRecord: { value: string } };
-  await fetch(`${dev.dnsBase}/records`, { method: "POST", body: JSON.stringify({ name: domain, value: claimed.txtRecord.value }) });
-  await api(`/api/domains/${domain}/verify`, undefined, token);
-  return token;
-}
 
 /** `npm run issuer:assertion -- --subject <subject> --audience <audience>`, run as a developer would in the checkout. */
 const assertion = (subject: string, audience: string) =>
@@ -69,7 +56,7 @@ describe("Workload identity federation with the dev token issuer", () => {
   });
 
   it("exchanges an assertion for a SCIM token once, and refuses it replayed", async () => {
-    const session = await admin("federation");
+    const { token: session } = await verifiedAdmin(dev, "federation");
     const created = await api(
       "/api/organization/federated-credentials",
       { name: "Entra provisioning", issuer: dev.issuerBase, subject: "entra-provisioning" },

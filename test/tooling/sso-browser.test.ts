@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devServer, launchChromium, openPage, projectRoot } from "./dev-server";
+import { devServer, launchChromium, openPage, projectRoot, verifiedAdmin } from "./dev-server";
 
 const shots = path.join(projectRoot, "test-results");
 const dev = devServer();
@@ -30,26 +30,6 @@ const api = (method: string, route: string, body: unknown, bearer: string, type 
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 
-/** An organization admin made through the public APIs and the DNS stub: its domain and Bearer session token. */
-async function admin(tag: string) {
-  const domain = `${tag}${Date.now().toString(36)}.example`;
-  const email = `admin@${domain}`;
-  const password = "single sign-on password";
-  const post = (route: string, body: unknown, bearer?: string) =>
-    fetch(`${dev.base}${route}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  expect((await post("/api/accounts", { email, password })).status).toBe(201);
-  const { token } = (await (await post("/api/sessions", { email, password })).json()) as { token: string };
-  const claimed = (await (await post("/api/domains", {}, token)).json()) as { txtRecord: { value: string } };
-  await fetch(`${dev.dnsBase}/records`, { method: "POST", body: JSON.stringify({ name: domain, value: claimed.txtRecord.value }) });
-  const verified = (await (await post(`/api/domains/${domain}/verify`, undefined, token)).json()) as { status: string };
-  expect(verified.status).toBe("verified");
-  return { domain, token };
-}
-
 /** Identifier-first sign-in on the app, then the dev identity provider's page; resolves with the ACS's answer. */
 async function signInThroughIdp(page: Page, email: string, acsUrl: string) {
   await page.goto(`${dev.base}/login?service=%2Fme`);
@@ -65,7 +45,7 @@ async function signInThroughIdp(page: Page, email: string, acsUrl: string) {
 
 describe("Single sign-on in a browser", () => {
   it("signs a provisioned user in through the dev identity provider, and deprovisioning ends the session and refuses the next sign-in", async () => {
-    const { domain, token } = await admin("sso");
+    const { domain, token } = await verifiedAdmin(dev, "sso");
     const userName = `grace@${domain}`;
 
     // Entra provisions the user over SCIM.
